@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make test`: every C++ unit test, then the whole pg_regress suite; ends with
+# one line "N passed, M failed" over both, and fails if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/unit.sh
+unit_status=$?
+scripts/regress.sh
+regress_status=$?
+
+# ctest: "100% tests passed, 0 tests failed out of 57"
+unit_total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' build/core/unit.log 2>/dev/null | tail -1)
+unit_failed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' build/core/unit.log 2>/dev/null | tail -1)
+# pg_regress (PG 15): "All 5 tests passed." or "2 of 5 tests failed."
+log=build/regress/pg_regress.log
+if grep -q 'All [0-9]* tests passed' "$log" 2>/dev/null; then
+  reg_total=$(sed -n 's/.*All \([0-9]*\) tests passed.*/\1/p' "$log" | tail -1)
+  reg_failed=0
+else
+  reg_total=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\2/p' "$log" 2>/dev/null | tail -1)
+  reg_failed=$(sed -n 's/.* \([0-9]*\) of \([0-9]*\) tests failed.*/\1/p' "$log" 2>/dev/null | tail -1)
+fi
+unit_total=${unit_total:-0}; unit_failed=${unit_failed:-0}
+reg_total=${reg_total:-0}; reg_failed=${reg_failed:-0}
+# A suite that did not even run counts as one failure.
+[[ $unit_status -ne 0 && $unit_failed -eq 0 ]] && unit_failed=1
+[[ $regress_status -ne 0 && $reg_failed -eq 0 ]] && reg_failed=1
+
+passed=$(( unit_total - ( unit_failed < unit_total ? unit_failed : unit_total ) + reg_total - ( reg_failed < reg_total ? reg_failed : reg_total ) ))
+failed=$(( unit_failed + reg_failed ))
+echo
+echo "unit tests (ctest): $unit_total run, $unit_failed failed; pg_regress: $reg_total run, $reg_failed failed"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
