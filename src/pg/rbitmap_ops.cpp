@@ -64,7 +64,8 @@ CDP_FUNCTION(cdp_rb_to_array) {
   const Bitmap b = arg_bitmap(fcinfo, 0);
   const uint64_t n = b.cardinality();
   if (n == 0) PG_RETURN_ARRAYTYPE_P(call([] { return construct_empty_array(INT4OID); }));
-  if (n > MaxAllocSize / sizeof(int32))
+  // MaxArraySize: the largest array the array functions accept.
+  if (n > MaxArraySize)
     throw cdp::core::Error(cdp::core::sqlstate::kProgramLimitExceeded,
                            "rbitmap has too many elements for an array",
                            "It has " + std::to_string(n) + " elements.",

@@ -1,7 +1,7 @@
 // Errors raised by the pure C++ core.
 //
 // The core never includes PostgreSQL headers, so it names SQLSTATEs by their
-// five-character text; the PostgreSQL glue (include/cdp/pg/guard.h) turns a
+// five-character text; the PostgreSQL glue (include/cdp/pg/bridge.h) turns a
 // cdp::core::Error into ereport(ERROR) with that SQLSTATE after the C++ stack
 // has unwound.
 #pragma once
