@@ -150,7 +150,7 @@ bool validate(const char* data, size_t size, std::string* why) {
     const uint32_t card = uint32_t{load16(header + 4 * i + 2)} + 1;
 
     if (offsets && load32(offsets + 4 * i) != pos)
-      return fail_at(why, "offset does not point at container", i);
+      return fail_at(why, "offset mismatch", i);
 
     // The reader decides the container type exactly like the spec does:
     // run flag first, then the cardinality picks array or bitset.
