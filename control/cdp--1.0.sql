@@ -43,6 +43,8 @@ CREATE CAST (bytea AS rbitmap) WITH FUNCTION rbitmap(bytea);
 CREATE CAST (rbitmap AS bytea) WITH FUNCTION bytea(rbitmap);
 COMMENT ON FUNCTION rbitmap(bytea) IS 'rbitmap from its portable Roaring serialization (fully validated; 22P02 if malformed)';
 COMMENT ON FUNCTION bytea(rbitmap) IS 'portable Roaring serialization of an rbitmap';
+COMMENT ON CAST (bytea AS rbitmap) IS 'rbitmap from its portable Roaring serialization (fully validated)';
+COMMENT ON CAST (rbitmap AS bytea) IS 'portable Roaring serialization of an rbitmap';
 
 ------------------------------------------------------------------------------
 -- functions
@@ -262,6 +264,10 @@ CREATE OPERATOR CLASS rbitmap_ops DEFAULT FOR TYPE rbitmap USING hash AS
   OPERATOR 1 =,
   FUNCTION 1 rb_hash(rbitmap),
   FUNCTION 2 rb_hash_extended(rbitmap, bigint);
+COMMENT ON OPERATOR CLASS rbitmap_ops USING btree IS 'btree order of rbitmap: sorted unsigned element lists compared lexicographically';
+COMMENT ON OPERATOR FAMILY rbitmap_ops USING btree IS 'btree order of rbitmap';
+COMMENT ON OPERATOR CLASS rbitmap_ops USING hash IS 'hashing of rbitmap by set contents';
+COMMENT ON OPERATOR FAMILY rbitmap_ops USING hash IS 'hashing of rbitmap by set contents';
 
 ------------------------------------------------------------------------------
 -- aggregates (parallel: combine + serialize/deserialize of the internal state)

@@ -3,6 +3,7 @@
 // Bytes that arrive from outside are validated in full (portable::validate)
 // and then stored exactly as received: a valid portable serialization is
 // already our on-disk form, so there is nothing to re-encode.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,30 @@ void validate_or_throw(std::string_view bytes) {
         "with nothing after it.");
 }
 
+// The {..} text of a huge bitmap can exceed what a cstring may hold (1 GB):
+// refuse it before building gigabytes of text. An element takes 2 to 12
+// bytes ("0," .. "-2147483648,"), so only sizes in between need counting.
+void check_array_text_fits(const Bitmap& b) {
+  constexpr uint64_t kMaxText = MaxAllocSize - 1;  // room for the NUL
+  const uint64_t n = b.cardinality();
+  if (n <= (kMaxText - 2) / 12) return;
+  uint64_t len = 1;  // "{" and "}", minus the comma after the last element
+  if (n <= kMaxText / 2)
+    b.for_each([&len](uint32_t v) {
+      const bool negative = static_cast<int32_t>(v) < 0;
+      uint64_t digits = negative ? 2 : 1;
+      for (uint32_t a = negative ? 0u - v : v; a >= 10; a /= 10) ++digits;
+      len += digits + 1;
+      return len <= kMaxText;
+    });
+  if (n > kMaxText / 2 || len > kMaxText)
+    throw cdp::core::Error(
+        cdp::core::sqlstate::kProgramLimitExceeded,
+        "rbitmap too large for its array text form",
+        "It has " + std::to_string(n) + " elements; the text would exceed 1 GB.",
+        "Print it with cdp.rbitmap_output = binary, or use rb_iterate() or rb_select().");
+}
+
 }  // namespace
 
 CDP_FUNCTION(cdp_rbitmap_in) {
@@ -43,6 +68,7 @@ CDP_FUNCTION(cdp_rbitmap_in) {
 
 CDP_FUNCTION(cdp_rbitmap_out) {
   Bitmap b = arg_bitmap(fcinfo, 0);
+  if (cdp_rbitmap_output != kRbitmapOutputBinary) check_array_text_fits(b);
   const std::string s = cdp_rbitmap_output == kRbitmapOutputBinary
                             ? cdp::core::format_bitmap_hex(b)
                             : cdp::core::format_bitmap_array(b);
