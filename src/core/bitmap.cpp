@@ -216,18 +216,39 @@ Bitmap Bitmap::andnot_(const Bitmap& a, const Bitmap& b) {
   return Bitmap(checked(roaring_bitmap_andnot(a.r_, b.r_)));
 }
 
+// x.op_inplace(x): CRoaring 0.2.66 asserts x1 != x2 in xor/andnot/lazy_xor
+// (an abort() in Debian's build) and lazy_or computes a wrong union, so the
+// self cases are answered here.
 void Bitmap::and_inplace(const Bitmap& b) { roaring_bitmap_and_inplace(r_, b.r_); }
-void Bitmap::or_inplace(const Bitmap& b) { roaring_bitmap_or_inplace(r_, b.r_); }
-void Bitmap::xor_inplace(const Bitmap& b) { roaring_bitmap_xor_inplace(r_, b.r_); }
+void Bitmap::or_inplace(const Bitmap& b) {
+  if (&b == this) return;
+  roaring_bitmap_or_inplace(r_, b.r_);
+}
+void Bitmap::xor_inplace(const Bitmap& b) {
+  if (&b == this) {
+    *this = Bitmap();
+    return;
+  }
+  roaring_bitmap_xor_inplace(r_, b.r_);
+}
 void Bitmap::andnot_inplace(const Bitmap& b) {
+  if (&b == this) {
+    *this = Bitmap();
+    return;
+  }
   roaring_bitmap_andnot_inplace(r_, b.r_);
 }
 void Bitmap::lazy_or_inplace(const Bitmap& b) {
+  if (&b == this) return;
   // bitsetconversion=true: unions of many inputs end up dense, so go to
   // bitsets early; repair() recounts and turns small bitsets back to arrays.
   roaring_bitmap_lazy_or_inplace(r_, b.r_, true);
 }
 void Bitmap::lazy_xor_inplace(const Bitmap& b) {
+  if (&b == this) {
+    *this = Bitmap();
+    return;
+  }
   roaring_bitmap_lazy_xor_inplace(r_, b.r_);
 }
 void Bitmap::repair() { roaring_bitmap_repair_after_lazy(r_); }
@@ -330,12 +351,19 @@ Bitmap Bitmap::select_page(uint64_t limit, uint64_t offset, bool reverse,
   if (offset >= in_window) return out;
   const uint64_t take = std::min(limit, in_window - offset);
   const uint64_t first = reverse ? hi - offset - take : lo + offset;
-  // The page is every element from the first selected one to the last:
-  // intersect with that value range rather than copying the elements out
-  // (a page can hold up to 2^32 of them, 16 GB as a vector).
   const std::optional<uint32_t> from = select(first);
+  if (!from) return out;
+  // Small pages (the usual case: a screen or a batch of ids) are copied out;
+  // a huge page is every element from the first selected one to the last,
+  // so it is an intersection with that value range (a copy could need 16 GB).
+  constexpr uint64_t kCopyMax = 65536;
+  if (take <= kCopyMax) {
+    std::vector<uint32_t> buf(take);
+    out.add_many(buf.data(), read_from(*from, buf.data(), take));
+    return out;
+  }
   const std::optional<uint32_t> to = select(first + take - 1);
-  if (!from || !to) return out;
+  if (!to) return out;
   return and_(*this, range(*from, uint64_t{*to} + 1));
 }
 
