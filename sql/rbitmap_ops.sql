@@ -367,3 +367,12 @@ RESET enable_hashjoin;
 RESET enable_nestloop;
 
 DROP TABLE ops_pairs, ops_rep, ops_uniq, ops_uniq_big, ops_part, ops_l, ops_r;
+
+-- rb_cardinality / rb_is_empty of a value stored out of line read only the
+-- header slice (200000 ids g*7, g = 0..199999; 22 bitset containers, ~176 kB).
+CREATE TABLE ops_toast (id int, b rbitmap);
+INSERT INTO ops_toast SELECT 1, rb_build_agg(g * 7) FROM generate_series(0, 199999) g;
+INSERT INTO ops_toast VALUES (2, '{}'), (3, '{-1}');
+SELECT id, rb_cardinality(b), rb_is_empty(b), pg_column_size(b) > 100000 AS big FROM ops_toast ORDER BY id;
+SELECT rb_cardinality(b & rb_build('{0,7,8,1399993}')) FROM ops_toast WHERE id = 1;
+DROP TABLE ops_toast;

