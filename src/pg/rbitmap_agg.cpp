@@ -142,13 +142,14 @@ Datum combine(FunctionCallInfo fcinfo, Op op, const char* fn) {
 // ---------------------------------------------------------------- transitions
 
 CDP_FUNCTION(cdp_rb_build_trans) {
-  MemoryContext cxt = agg_context(fcinfo, "rb_build_agg");
+  // Runs once per input row: the aggregate context is only looked up when
+  // the state is created.
   AggState* st = arg_state(fcinfo, 0);
   if (PG_ARGISNULL(1)) {
     if (st == nullptr) PG_RETURN_NULL();
     PG_RETURN_POINTER(st);
   }
-  if (st == nullptr) st = make_in_context<AggState>(cxt);
+  if (st == nullptr) st = make_in_context<AggState>(agg_context(fcinfo, "rb_build_agg"));
   st->pending.push_back(static_cast<uint32_t>(PG_GETARG_INT32(1)));
   if (st->pending.size() >= kBuildBatch) st->flush();
   PG_RETURN_POINTER(st);
