@@ -83,3 +83,13 @@ SELECT rb_cardinality(rb_build_agg(g)) AS n FROM generate_series(1, 1000) g;
 \c :regress_db
 DROP DATABASE cdp_ext_scratch;
 SELECT rb_cardinality('{1,2,3}') AS still_here;
+
+---------------------------------------------------------------- settings
+SHOW cdp.malloc_tuning;
+SET cdp.malloc_tuning = off;
+SELECT rb_cardinality(rb_build_agg(g)) AS n FROM generate_series(1, 100000) g;
+SET cdp.malloc_tuning = on;
+SELECT rb_cardinality(rb_build_agg(g)) AS n FROM generate_series(1, 100000) g;
+SET cdp.malloc_tuning = maybe;
+RESET cdp.malloc_tuning;
+SHOW cdp.malloc_tuning;
