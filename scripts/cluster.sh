@@ -24,10 +24,16 @@ as_owner() {
   fi
 }
 
+CLUSTER_TMP_DIRS=()
+
 cluster_stop() {
   if [[ -n "$CLUSTER_DIR" && -f "$CLUSTER_DIR/data/postmaster.pid" ]]; then
     as_owner "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
+  # Folders made under /tmp because the checkout was out of reach go too.
+  local d
+  for d in "${CLUSTER_TMP_DIRS[@]}"; do rm -rf "$d"; done
+  CLUSTER_TMP_DIRS=()
 }
 
 cluster_start() {
@@ -48,6 +54,7 @@ cluster_start() {
     if ! runuser -u "$CLUSTER_OWNER" -- test -w "$CLUSTER_DIR"; then
       rm -rf "$CLUSTER_DIR"
       CLUSTER_DIR=$(mktemp -d "/tmp/cdp-$name.XXXXXX")
+      CLUSTER_TMP_DIRS+=("$CLUSTER_DIR")
       chown "$CLUSTER_OWNER" "$CLUSTER_DIR"
       echo "note: $CDP_ROOT is not reachable by the postgres user; cluster in $CLUSTER_DIR"
     fi
@@ -56,6 +63,7 @@ cluster_start() {
   local sock="$CLUSTER_DIR/sock"
   if ((${#sock} > 90)); then
     sock=$(mktemp -d "/tmp/cdp-sock.XXXXXX")
+    CLUSTER_TMP_DIRS+=("$sock")
     [[ -n "$CLUSTER_OWNER" ]] && chown "$CLUSTER_OWNER" "$sock"
   fi
   as_owner mkdir -p "$sock"
