@@ -38,13 +38,17 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
-void check_args(int nsteps, int64_t window, const FunnelMode& mode) {
+void check_nsteps(int nsteps) {
   if (nsteps > kMaxFunnelSteps)
     throw Error(sqlstate::kProgramLimitExceeded,
                 "window_funnel supports at most " + std::to_string(kMaxFunnelSteps) +
                     " steps, got " + std::to_string(nsteps));
   if (nsteps < 1)
     throw Error(sqlstate::kInvalidParameterValue, "window_funnel needs at least one step");
+}
+
+void check_args(int nsteps, int64_t window, const FunnelMode& mode) {
+  check_nsteps(nsteps);
   if (window < 0)
     throw Error(sqlstate::kInvalidParameterValue, "window_funnel window must not be negative");
   if (mode.allow_reentry && !mode.strict_order)
@@ -389,14 +393,7 @@ FunnelMode parse_funnel_mode(std::string_view text) {
   return m;
 }
 
-FunnelEvents::FunnelEvents(int nsteps) : nsteps_(nsteps) {
-  if (nsteps > kMaxFunnelSteps)
-    throw Error(sqlstate::kProgramLimitExceeded,
-                "window_funnel supports at most " + std::to_string(kMaxFunnelSteps) +
-                    " steps, got " + std::to_string(nsteps));
-  if (nsteps < 1)
-    throw Error(sqlstate::kInvalidParameterValue, "window_funnel needs at least one step");
-}
+FunnelEvents::FunnelEvents(int nsteps) : nsteps_(nsteps) { check_nsteps(nsteps); }
 
 void FunnelEvents::add(int64_t ts, const int* steps, size_t n) {
   for (size_t i = 0; i < n; ++i)
