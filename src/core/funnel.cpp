@@ -89,20 +89,16 @@ struct WideRows {
   }
 };
 
-void sort_narrow(std::vector<FunnelEvent>& ev, int nsteps) {
+void sort_narrow(FunnelEvent* ev, size_t n, int nsteps) {
   // Bits beyond the steps are not conditions of this funnel: clear them.
   if (nsteps < 64) {
     const uint64_t keep = (uint64_t{1} << nsteps) - 1;
-    for (FunnelEvent& e : ev) e.mask &= keep;
+    for (size_t i = 0; i < n; ++i) ev[i].mask &= keep;
   }
-  std::sort(ev.begin(), ev.end(), [](const FunnelEvent& a, const FunnelEvent& b) {
-    if (a.ts != b.ts) return a.ts < b.ts;
-    // Smallest matched index (none -> 64, after all), then the mask.
-    int ia = a.mask ? __builtin_ctzll(a.mask) : 64;
-    int ib = b.mask ? __builtin_ctzll(b.mask) : 64;
-    if (ia != ib) return ia < ib;
-    return a.mask < b.mask;
-  });
+  std::sort(ev, ev + n, funnel_row_less);
+}
+void sort_narrow(std::vector<FunnelEvent>& ev, int nsteps) {
+  sort_narrow(ev.data(), ev.size(), nsteps);
 }
 
 void sort_wide(FunnelEvents& ev) {
@@ -391,6 +387,21 @@ FunnelMode parse_funnel_mode(std::string_view text) {
     throw Error(sqlstate::kInvalidParameterValue,
                 "window_funnel mode flag \"allow_reentry\" requires \"strict_order\"");
   return m;
+}
+
+void sort_funnel_rows(FunnelEvent* rows, size_t n, int nsteps) {
+  check_nsteps(nsteps);
+  if (nsteps > kInlineFunnelSteps)
+    throw Error(sqlstate::kInvalidParameterValue,
+                "inline funnel masks hold at most 64 steps; use FunnelEvents");
+  sort_narrow(rows, n, nsteps);
+}
+
+void sort_funnel_rows(FunnelEvents& events) {
+  if (events.wide())
+    sort_wide(events);
+  else
+    sort_narrow(events.rows, events.nsteps());
 }
 
 FunnelEvents::FunnelEvents(int nsteps) : nsteps_(nsteps) { check_nsteps(nsteps); }

@@ -93,6 +93,22 @@ class FunnelEvents {
   int nsteps_;
 };
 
+// Sorts rows in the spec's order: timestamp, then smallest matched index,
+// then the matched set as a bitmask (ascending); rows matching nothing last
+// among equal timestamps. Rows equal in this order are identical, so the
+// order is total: merging sorted runs gives the same rows as sorting all.
+// The narrow form clears mask bits at or beyond nsteps (1..64).
+void sort_funnel_rows(FunnelEvent* rows, size_t n, int nsteps);
+void sort_funnel_rows(FunnelEvents& events);
+// True when a sorts before b (narrow masks, bits beyond the steps cleared).
+inline bool funnel_row_less(const FunnelEvent& a, const FunnelEvent& b) {
+  if (a.ts != b.ts) return a.ts < b.ts;
+  const int ia = a.mask ? __builtin_ctzll(a.mask) : 64;
+  const int ib = b.mask ? __builtin_ctzll(b.mask) : 64;
+  if (ia != ib) return ia < ib;
+  return a.mask < b.mask;
+}
+
 // Sorts `events` in the spec's order and returns the deepest chain level
 // 0..nsteps. Inline masks only: nsteps must be <= 64 (use FunnelEvents for
 // more). window < 0 -> 22023; nsteps > kMaxFunnelSteps -> 54000; nsteps < 1
