@@ -472,4 +472,42 @@ std::vector<int64_t> window_funnel_times(FunnelEvents& events, int64_t window,
                    events.nsteps(), window, mode);
 }
 
+int window_funnel_sorted(const FunnelEvent* rows, size_t n, int nsteps, int64_t window,
+                         FunnelMode mode) {
+  check_args(nsteps, window, mode);
+  if (nsteps > kInlineFunnelSteps)
+    throw Error(sqlstate::kInvalidParameterValue,
+                "inline funnel masks hold at most 64 steps; use FunnelEvents");
+  return run_level(NarrowRows{rows}, n, nsteps, window, mode, n);
+}
+
+int window_funnel_sorted(const FunnelEvents& events, int64_t window, FunnelMode mode) {
+  if (!events.wide())
+    return window_funnel_sorted(events.rows.data(), events.rows.size(), events.nsteps(),
+                                window, mode);
+  check_args(events.nsteps(), window, mode);
+  return run_level(WideRows{events.rows.data(), events.pool.data()}, events.rows.size(),
+                   events.nsteps(), window, mode, events.rows.size());
+}
+
+std::vector<int64_t> window_funnel_times_sorted(const FunnelEvent* rows, size_t n,
+                                                int nsteps, int64_t window,
+                                                FunnelMode mode) {
+  check_args(nsteps, window, mode);
+  if (nsteps > kInlineFunnelSteps)
+    throw Error(sqlstate::kInvalidParameterValue,
+                "inline funnel masks hold at most 64 steps; use FunnelEvents");
+  return run_times(NarrowRows{rows}, n, nsteps, window, mode);
+}
+
+std::vector<int64_t> window_funnel_times_sorted(const FunnelEvents& events, int64_t window,
+                                                FunnelMode mode) {
+  if (!events.wide())
+    return window_funnel_times_sorted(events.rows.data(), events.rows.size(),
+                                      events.nsteps(), window, mode);
+  check_args(events.nsteps(), window, mode);
+  return run_times(WideRows{events.rows.data(), events.pool.data()}, events.rows.size(),
+                   events.nsteps(), window, mode);
+}
+
 }  // namespace cdp::core

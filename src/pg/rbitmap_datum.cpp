@@ -6,6 +6,11 @@ namespace cdp::pg {
 
 std::string_view arg_bytes(FunctionCallInfo fcinfo, int n) {
   Datum d = PG_GETARG_DATUM(n);
+  auto* raw = reinterpret_cast<struct varlena*>(DatumGetPointer(d));
+  // Inline values (the common case: short texts, constants) need no
+  // detoasting and no error guard.
+  if (!VARATT_IS_EXTERNAL(raw) && !VARATT_IS_COMPRESSED(raw))
+    return {VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw)};
   struct varlena* v = call([d] {
     return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
   });

@@ -125,4 +125,15 @@ std::vector<int64_t> window_funnel_times(std::vector<FunnelEvent>& events, int n
 std::vector<int64_t> window_funnel_times(FunnelEvents& events, int64_t window,
                                          FunnelMode mode = {});
 
+// The same on rows already in the canonical order (sort_funnel_rows): for
+// callers that keep sorted runs and merge them (aggregate states).
+int window_funnel_sorted(const FunnelEvent* rows, size_t n, int nsteps, int64_t window,
+                         FunnelMode mode = {});
+int window_funnel_sorted(const FunnelEvents& events, int64_t window, FunnelMode mode = {});
+std::vector<int64_t> window_funnel_times_sorted(const FunnelEvent* rows, size_t n,
+                                                int nsteps, int64_t window,
+                                                FunnelMode mode = {});
+std::vector<int64_t> window_funnel_times_sorted(const FunnelEvents& events, int64_t window,
+                                                FunnelMode mode = {});
+
 }  // namespace cdp::core
