@@ -58,8 +58,11 @@ void check_args(int nsteps, int64_t window, const FunnelMode& mode) {
 
 inline bool in_window(int64_t ts, int64_t start, int64_t window) {
   // ts >= start always (rows are sorted); the difference fits in uint64.
+  // INT64_MAX is a saturated (larger) window: unbounded, since two valid
+  // timestamps can be more than INT64_MAX microseconds apart.
   return static_cast<uint64_t>(ts) - static_cast<uint64_t>(start) <=
-         static_cast<uint64_t>(window);
+             static_cast<uint64_t>(window) ||
+         window == INT64_MAX;
 }
 
 // Row access for inline masks.

@@ -280,10 +280,11 @@ int64_t interval_us(const Interval& iv) {
   return static_cast<int64_t>(total);
 }
 
-Interval us_interval(int64_t us) {
+Interval us_interval(uint64_t us) {
+  // Any difference of two valid timestamps (< 2^64 us) fits: < 2.2e8 days.
   Interval iv{};
   iv.day = static_cast<int32>(us / USECS_PER_DAY);
-  iv.time = us % USECS_PER_DAY;
+  iv.time = static_cast<int64>(us % USECS_PER_DAY);
   return iv;
 }
 

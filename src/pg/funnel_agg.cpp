@@ -108,7 +108,7 @@ CDP_FUNCTION(cdp_window_funnel_times_final) {
   auto* ivs = static_cast<Interval*>(alloc(sizeof(Interval) * n));
   auto* ds = static_cast<Datum*>(alloc(sizeof(Datum) * n));
   for (int i = 0; i < n; ++i) {
-    ivs[i] = us_interval(times[i]);
+    ivs[i] = us_interval(static_cast<uint64_t>(times[i]));  // see funnel.h
     ds[i] = PointerGetDatum(&ivs[i]);
   }
   return PointerGetDatum(call([ds, n] {

@@ -7,8 +7,9 @@
 // last. Rows with a NULL timestamp are ignored; a NULL `start` is false;
 // NULL events stay in the path as NULL elements.
 //
-// State (`internal`): the rows at or after the earliest start seen so far
-// (earlier ones can never be in the path), event texts in one buffer.
+// State (`internal`): every row (ts, flags, event text in one buffer). Rows
+// cannot be dropped early: a row before the first start seen so far may
+// follow an earlier start that another row (or parallel worker) brings.
 // Serialized: u8 version, i32 max_len, u64 nrows, u64 text bytes, then per
 // row (i64 ts, u32 length, u8 flags) and the texts; checked on the way in.
 #include <algorithm>
@@ -64,6 +65,8 @@ struct PathState {
   }
   std::string_view event(const PathRow& r) const { return {text.data() + r.off, r.len}; }
   // False for rows before the earliest start: they can never be in the path.
+  // Only the final function may use it: a partial state (parallel worker)
+  // cannot know whether another one holds an earlier start.
   bool keep(const PathRow& r) const { return !has_start || r.ts >= first_start; }
 };
 
@@ -116,9 +119,6 @@ CDP_FUNCTION(cdp_path_after_trans) {
   if (PG_ARGISNULL(1) || max_len == 0) PG_RETURN_POINTER(st);
   const int64_t ts = PG_GETARG_INT64(1);
   const bool start = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
-  // A row before a start already seen can never be in the path (rows
-  // before the first start seen are kept: a start may arrive later).
-  if (st->has_start && ts < st->first_start && !start) PG_RETURN_POINTER(st);
   if (PG_ARGISNULL(2)) {
     st->add(ts, {}, static_cast<uint8_t>((start ? kStart : 0) | kNullEvent));
   } else {
@@ -153,20 +153,15 @@ CDP_FUNCTION(cdp_path_after_serialize) {
   auto put = [&out](const void* p, size_t n) { out.append(static_cast<const char*>(p), n); };
   out.push_back(static_cast<char>(kPathStateVersion));
   put(&st->max_len, 4);
-  // Rows before the earliest start are dropped here.
-  uint64_t nrows = 0, nbytes = 0;
-  for (const PathRow& r : st->rows)
-    if (st->keep(r)) ++nrows, nbytes += r.len;
+  uint64_t nrows = st->rows.size(), nbytes = st->text.size();
   put(&nrows, 8);
   put(&nbytes, 8);
   for (const PathRow& r : st->rows) {
-    if (!st->keep(r)) continue;
     put(&r.ts, 8);
     put(&r.len, 4);
     put(&r.flags, 1);
   }
-  for (const PathRow& r : st->rows)
-    if (st->keep(r)) put(st->text.data() + r.off, r.len);
+  for (const PathRow& r : st->rows) put(st->text.data() + r.off, r.len);
   return varlena_datum(out);
 }
 

@@ -45,6 +45,13 @@ std::vector<int>& scratch_idx() {
   return v;
 }
 
+// Matcher working memory, reused by every group (backends are single
+// threaded): no allocation per user once warm.
+cdp::core::SequenceScratch& scratch() {
+  static cdp::core::SequenceScratch s;
+  return s;
+}
+
 // Arguments: 0 state, 1 pattern, 2 ts, conditions...
 Datum sequence_trans(FunctionCallInfo fcinfo) {
   CallSite& cs = call_site(fcinfo);
@@ -79,8 +86,8 @@ CDP_FUNCTION(cdp_sequence_match_final) {
   if (st == nullptr) PG_RETURN_BOOL(false);
   st->sort();
   const auto& pat = st->program->pattern;
-  if (st->is_wide()) PG_RETURN_BOOL(cdp::core::sequence_match(pat, *st->wide));
-  PG_RETURN_BOOL(cdp::core::sequence_match(pat, st->rows.data(), st->rows.size()));
+  if (st->is_wide()) PG_RETURN_BOOL(cdp::core::sequence_match(pat, *st->wide, &scratch()));
+  PG_RETURN_BOOL(cdp::core::sequence_match(pat, st->rows.data(), st->rows.size(), &scratch()));
 }
 
 CDP_FUNCTION(cdp_sequence_count_final) {
@@ -88,6 +95,6 @@ CDP_FUNCTION(cdp_sequence_count_final) {
   if (st == nullptr) PG_RETURN_INT64(0);
   st->sort();
   const auto& pat = st->program->pattern;
-  if (st->is_wide()) PG_RETURN_INT64(cdp::core::sequence_count(pat, *st->wide));
-  PG_RETURN_INT64(cdp::core::sequence_count(pat, st->rows.data(), st->rows.size()));
+  if (st->is_wide()) PG_RETURN_INT64(cdp::core::sequence_count(pat, *st->wide, &scratch()));
+  PG_RETURN_INT64(cdp::core::sequence_count(pat, st->rows.data(), st->rows.size(), &scratch()));
 }

@@ -119,7 +119,9 @@ int window_funnel(FunnelEvents& events, int64_t window, FunnelMode mode = {});
 
 // For the deepest chain (ties: earliest start, then earliest completion):
 // element k is the time from step 1 to step k+2 (k = 0..level-2); empty when
-// the level is <= 1. Same errors as window_funnel.
+// the level is <= 1. Same errors as window_funnel. Times are never negative
+// but two valid timestamps can be more than INT64_MAX microseconds apart:
+// read an element as uint64_t to get its exact value.
 std::vector<int64_t> window_funnel_times(std::vector<FunnelEvent>& events, int nsteps,
                                          int64_t window, FunnelMode mode = {});
 std::vector<int64_t> window_funnel_times(FunnelEvents& events, int64_t window,

@@ -143,7 +143,7 @@ EventState* new_event_state(MemoryContext cxt, EventKind kind, int nconds);
 // comparison counts), saturated to the int64 range.
 int64_t interval_us(const Interval& iv);
 // Microseconds -> interval as timestamp subtraction gives it (days + time).
-Interval us_interval(int64_t us);
+Interval us_interval(uint64_t us);
 
 // Entry-point bodies shared by the four aggregates.
 Datum event_combine(FunctionCallInfo fcinfo);
