@@ -80,6 +80,29 @@ SELECT cdp_s.rb_to_array('{3,-1,1}'::cdp_s.rbitmap) AS arr;
 DROP EXTENSION cdp;
 CREATE EXTENSION cdp;
 SELECT rb_cardinality(rb_build_agg(g)) AS n FROM generate_series(1, 1000) g;
+-- the objects of a fresh install (1.0 + the update scripts) ...
+CREATE TABLE fresh_objects AS
+SELECT pg_describe_object(classid, objid, 0) AS obj FROM pg_depend
+ WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cdp');
+DROP EXTENSION cdp;
+-- ... are those of 1.0 updated step by step to the default version
+CREATE EXTENSION cdp VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'cdp';
+SELECT to_regproc('window_funnel') IS NULL AS no_funnels_in_1_0;
+ALTER EXTENSION cdp UPDATE;
+SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'cdp') AS updated
+  FROM pg_extension WHERE extname = 'cdp';
+SELECT (SELECT count(*) FROM fresh_objects) > 0 AS some_objects,
+       (SELECT count(*) FROM (SELECT pg_describe_object(classid, objid, 0) FROM pg_depend
+                                WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+                                  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cdp')
+                              EXCEPT SELECT obj FROM fresh_objects) d) AS only_after_update,
+       (SELECT count(*) FROM (SELECT obj FROM fresh_objects
+                              EXCEPT SELECT pg_describe_object(classid, objid, 0) FROM pg_depend
+                                WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+                                  AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cdp')) d) AS only_in_fresh;
+SELECT window_funnel(interval '1 day', now(), true) AS updated_works;
 \c :regress_db
 DROP DATABASE cdp_ext_scratch;
 SELECT rb_cardinality('{1,2,3}') AS still_here;

@@ -195,6 +195,7 @@ SELECT funnel_counts(l, s) FROM (VALUES (1, 3), (2, 4)) v(l, s);
 CREATE TABLE fp AS
 SELECT g % 3000 AS u, (hashint4(g) & 63) AS t, chr(97 + ((hashint4(g * 7) & 65535) % 4)) AS e
   FROM generate_series(1, 60000) g;
+CREATE INDEX fp_u_e_t ON fp (u, e, t);  -- for the self-joins below
 ANALYZE fp;
 -- With one event per row, the default-mode level is exactly what self-joins
 -- give: step k+1 at a timestamp >= step k (ties sort by step index) and
@@ -214,6 +215,8 @@ SELECT count(*) AS users, count(*) FILTER (WHERE r.level = f.level) AS same_as_p
   FROM fp_ref r
   JOIN (SELECT u, window_funnel(interval '10 s', ts(t), e = 'a', e = 'b', e = 'c') AS level
           FROM fp GROUP BY u) f USING (u);
+
+DROP INDEX fp_u_e_t;  -- the plans below scan the table
 
 ---------------------------------------------------------------- parallel plans
 -- Every aggregate of this file and sequence.sql, grouped by user and over

@@ -38,7 +38,7 @@ using namespace cdp::pg;
 using cdp::core::Error;
 namespace sqlstate = cdp::core::sqlstate;
 
-constexpr const char* kFn = "sequence_match";
+constexpr const char* kFn = "sequence_match/sequence_count";
 
 std::vector<int>& scratch_idx() {
   static std::vector<int> v;
@@ -67,9 +67,9 @@ Datum sequence_trans(FunctionCallInfo fcinfo) {
   } else if (prog != st->program) {
     throw Error(sqlstate::kInvalidParameterValue,
                 n != st->nconds
-                    ? "sequence_match: the number of conditions must be the same for every "
+                    ? "sequence_match/sequence_count: the number of conditions must be the same for every "
                       "row of a group"
-                    : "sequence_match: the pattern must be the same for every row of a group",
+                    : "sequence_match/sequence_count: the pattern must be the same for every row of a group",
                 {}, "Pass a constant.");
   }
   // Only rows matching a condition take part (keep_unmatched is false).
