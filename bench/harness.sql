@@ -62,6 +62,12 @@ DECLARE
   n         int;
 BEGIN
   SELECT query INTO STRICT q FROM bench_query WHERE name = p_name;
+  -- Per-query settings, local to this call's transaction.
+  FOR one IN SELECT split_part(kv, '=', 1) AS k, split_part(kv, '=', 2) AS v
+               FROM bench_query, unnest(string_to_array(settings, ',')) AS kv
+              WHERE name = p_name LOOP
+    PERFORM set_config(one.k, one.v, true);
+  END LOOP;
 
   -- Warm-up 1: the same query under EXPLAIN ANALYZE (no per-node timing),
   -- to learn whether the executed plan was parallel.

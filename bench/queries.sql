@@ -20,7 +20,10 @@ CREATE TABLE bench_query (
   name  text PRIMARY KEY,
   bench text NOT NULL,
   role  text NOT NULL CHECK (role IN ('ours', 'baseline', 'reference')),
-  query text NOT NULL
+  query text NOT NULL,
+  -- 'name=value,...' set (for this query only) before it runs, e.g. to
+  -- time a query without parallel workers
+  settings text
 );
 
 CREATE TABLE bench_compare (
@@ -130,3 +133,82 @@ INSERT INTO bench_compare VALUES
  '{b3_count_distinct_unnest}', true, NULL, 'report (ext ~27 ms)'),
 (32, 'B3', 'rb_or_cardinality_agg vs count(DISTINCT)', 'b3_ours_rb_or_cardinality_agg',
  '{b3_count_distinct_unnest}', true, NULL, 'report');
+
+-------------------------------------------------------------------------------
+-- F: funnels on funnel_events (10M events over 1M users, bench/data_funnel.sql)
+-- 4 steps: event_type 0 -> 1 -> 2 -> 3 within 1 day, default mode. Every F
+-- query runs with work_mem = 1GB, so that no hash aggregate spills to disk
+-- (ours keeps ~16 bytes per matching row in the aggregate's memory, which
+-- PostgreSQL accounts; at the default 4MB a 1M-group hash aggregate spills).
+-------------------------------------------------------------------------------
+INSERT INTO bench_query VALUES
+(410, 'f1_ours_window_funnel', 'F1', 'ours',
+ $q$SELECT sum(l) FROM (
+  SELECT user_id, window_funnel(interval '1 day', ts, event_type = 0, event_type = 1,
+                                event_type = 2, event_type = 3) AS l
+  FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB'),
+(411, 'f1_ours_window_funnel_array', 'F1', 'ours',
+ $q$SELECT sum(l) FROM (
+  SELECT user_id, window_funnel(interval '1 day', ts, VARIADIC ARRAY[event_type = 0, event_type = 1,
+                                event_type = 2, event_type = 3]) AS l
+  FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB'),
+(412, 'f1_ours_window_funnel_serial', 'F1', 'ours',
+ $q$SELECT sum(l) FROM (
+  SELECT user_id, window_funnel(interval '1 day', ts, event_type = 0, event_type = 1,
+                                event_type = 2, event_type = 3) AS l
+  FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB,max_parallel_workers_per_gather=0'),
+-- The fastest correct plain SQL found: one sort by (user, ts, event_type)
+-- and three running-max window passes. For each row, `a` = the latest
+-- step-1 time at or before it; `ab` = over step-2 rows so far, the latest
+-- start of a chain a -> b; `abc` likewise over step-3 rows. A step-k row
+-- completes a chain within the window iff its time minus the best start is
+-- <= 1 day (the latest start is always the best one). With one event type
+-- per row this is exactly window_funnel's default mode, ties included (rows
+-- with equal ts are ordered by step).
+(420, 'f1_sql_running_max', 'F1', 'baseline',
+ $q$SELECT sum(l) FROM (
+  SELECT user_id,
+         CASE WHEN bool_or(event_type = 3 AND ts - abc <= interval '1 day') THEN 4
+              WHEN bool_or(event_type = 2 AND ts - ab <= interval '1 day') THEN 3
+              WHEN bool_or(event_type = 1 AND ts - a <= interval '1 day') THEN 2
+              WHEN bool_or(event_type = 0) THEN 1 ELSE 0 END AS l
+  FROM (
+    SELECT *, max(ab) FILTER (WHERE event_type = 2) OVER w AS abc
+    FROM (
+      SELECT *, max(a) FILTER (WHERE event_type = 1) OVER w AS ab
+      FROM (
+        SELECT user_id, ts, event_type,
+               max(ts) FILTER (WHERE event_type = 0) OVER w AS a
+        FROM funnel_events
+        WINDOW w AS (PARTITION BY user_id ORDER BY ts, event_type ROWS UNBOUNDED PRECEDING)
+      ) l1
+      WINDOW w AS (PARTITION BY user_id ORDER BY ts, event_type ROWS UNBOUNDED PRECEDING)
+    ) l2
+    WINDOW w AS (PARTITION BY user_id ORDER BY ts, event_type ROWS UNBOUNDED PRECEDING)
+  ) l3
+  GROUP BY user_id) s$q$, 'work_mem=1GB'),
+(430, 'f1_floor_count_by_user', 'F1', 'reference',
+ $q$SELECT count(*) FROM (SELECT user_id, count(*) FROM funnel_events GROUP BY user_id) s$q$,
+ 'work_mem=1GB'),
+(440, 'f2_ours_sequence_match', 'F2', 'ours',
+ $q$SELECT count(*) FILTER (WHERE m) FROM (
+  SELECT user_id, sequence_match('(?1).*(?2).*(?t<=3600)(?3)', ts, event_type = 0,
+                                 event_type = 1, event_type = 2) AS m
+  FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB'),
+(450, 'f3_ours_funnel_counts', 'F3', 'ours',
+ $q$SELECT array_to_string(funnel_counts(l, 4), ',') FROM (
+  SELECT user_id, window_funnel(interval '1 day', ts, event_type = 0, event_type = 1,
+                                event_type = 2, event_type = 3) AS l
+  FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB');
+
+INSERT INTO bench_compare VALUES
+(40, 'F1', 'window_funnel vs fastest plain SQL', 'f1_ours_window_funnel',
+ '{f1_sql_running_max}', true, 10, '>= 10x'),
+(41, 'F1', 'window_funnel vs floor count(*) GROUP BY user', 'f1_ours_window_funnel',
+ '{f1_floor_count_by_user}', false, 0.6667, '<= 1.5x its time'),
+(42, 'F1', '2 workers vs none', 'f1_ours_window_funnel',
+ '{f1_ours_window_funnel_serial}', true, 1.6, '>= 1.6x'),
+(43, 'F1', 'VARIADIC "any" vs boolean[] form', 'f1_ours_window_funnel',
+ '{f1_ours_window_funnel_array}', true, NULL, 'report'),
+(44, 'F2', 'sequence_match vs floor count(*) GROUP BY user', 'f2_ours_sequence_match',
+ '{f1_floor_count_by_user}', false, NULL, 'report');

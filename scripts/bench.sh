@@ -24,6 +24,8 @@
 #                       ANALYZE (default 1)
 #   CDP_BENCH_MIN_TIME  --benchmark_min_time of the micro-benchmarks (default 0.2 s)
 #   CDP_BENCH_SKIP      space-separated parts to skip: micro, sql
+#   CDP_BENCH_ONLY      space-separated benchmark codes to run (B1 B2 B3 F1
+#                       F2 F3); default all. B4 (storage) runs with B2's data
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +34,14 @@ REPS=${CDP_BENCH_REPS:-5}
 WARMUPS=${CDP_BENCH_WARMUPS:-1}
 MIN_TIME=${CDP_BENCH_MIN_TIME:-0.2}
 SKIP=" ${CDP_BENCH_SKIP:-} "
+# CDP_BENCH_ONLY: space-separated benchmark codes (B1 B2 B3 F1 F2 F3); only
+# their data is loaded and only their queries run. Default: all.
+ONLY=${CDP_BENCH_ONLY:-}
+[[ $ONLY =~ ^[A-Z0-9\ ]*$ ]] || { echo "CDP_BENCH_ONLY: benchmark codes like 'B1 F1'" >&2; exit 2; }
+PARTS=""
+for p in events:B1 tags:B2 sets:B3 funnel:F; do
+  if [[ -z $ONLY || " $ONLY " == *" ${p#*:}"* ]]; then PARTS+="${p%%:*} "; fi
+done
 
 [[ $SCALE =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "CDP_BENCH_SCALE must be a positive number" >&2; exit 2; }
 [[ $REPS =~ ^[1-9][0-9]*$ && $WARMUPS =~ ^[1-9][0-9]*$ ]] \
@@ -86,7 +96,7 @@ if [[ $SKIP != *" sql "* ]]; then
         FROM pg_extension WHERE extname = 'cdp'"
   "${PSQL[@]}" -f bench/harness.sql -f bench/queries.sql
 
-  for part in events tags sets; do
+  for part in $PARTS; do
     phase "SQL: data bench/data_$part.sql (scale $SCALE)"
     "${PSQL[@]}" -f "bench/data_$part.sql"
   done
@@ -94,14 +104,19 @@ if [[ $SKIP != *" sql "* ]]; then
   "${PSQL[@]}" -c 'VACUUM ANALYZE'
   "${PSQL[@]}" -c "SELECT relname AS table, to_char(reltuples, 'FM999,999,999') AS rows,
                           pg_size_pretty(pg_total_relation_size(oid)) AS size
-                   FROM pg_class WHERE relname IN ('events', 'user_tags', 'tag_bitmaps', 'id_sets')
+                   FROM pg_class WHERE relname IN ('events', 'user_tags', 'tag_bitmaps', 'id_sets', 'funnel_events')
                    ORDER BY relname" \
-    -c "SELECT tag, rb_cardinality(users) AS users, pg_column_size(users) AS bytes FROM tag_bitmaps ORDER BY tag"
+    -c "SELECT tag, rb_cardinality(users) AS users, pg_column_size(users) AS bytes FROM tag_bitmaps WHERE to_regclass('tag_bitmaps') IS NOT NULL ORDER BY tag" 2>/dev/null || true
 
-  phase "SQL: B4 storage (bench/storage.sql)"
-  "${PSQL[@]}" -f bench/storage.sql
+  if [[ " $PARTS " == *" tags "* ]]; then
+    phase "SQL: B4 storage (bench/storage.sql)"
+    "${PSQL[@]}" -f bench/storage.sql
+  fi
 
   phase "SQL: timed queries ($WARMUPS warm-up, $REPS runs each, median)"
+  # Only the benchmarks whose data was loaded (CDP_BENCH_ONLY).
+  "${PSQL[@]}" -c "DELETE FROM bench_compare WHERE NOT ('$ONLY' = '' OR bench = ANY (string_to_array('$ONLY', ' ')))" \
+    -c "DELETE FROM bench_query WHERE NOT ('$ONLY' = '' OR bench = ANY (string_to_array('$ONLY', ' ')))"
   mapfile -t names < <("${PSQL[@]}" -At -c 'SELECT name FROM bench_query ORDER BY ord')
   for name in "${names[@]}"; do
     "${PSQL[@]}" -At -c "SELECT bench_measure('$name', $WARMUPS, $REPS)"
@@ -110,7 +125,10 @@ if [[ $SKIP != *" sql "* ]]; then
   phase "SQL: report"
   "${PSQL[@]}" -f bench/report.sql
   bad=$("${PSQL[@]}" -At -c "SELECT count(*) FROM bench_report WHERE results IN ('MISMATCH', 'MISSING') OR ours_ms IS NULL")
-  bad_storage=$("${PSQL[@]}" -At -c "SELECT count(*) FROM storage_case WHERE bm <> bm_opt OR rb_cardinality(bm) <> cardinality(ids)")
+  bad_storage=0
+  if [[ " $PARTS " == *" tags "* ]]; then
+    bad_storage=$("${PSQL[@]}" -At -c "SELECT count(*) FROM storage_case WHERE bm <> bm_opt OR rb_cardinality(bm) <> cardinality(ids)")
+  fi
   cluster_stop
   # The data takes over 1 GB at full scale and is made again by every run.
   if [[ -n $CLUSTER_DIR && ! -f $CLUSTER_DIR/data/postmaster.pid ]]; then
