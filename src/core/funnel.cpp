@@ -176,11 +176,21 @@ template <class Rows>
 int run_level(const Rows& rows, size_t nrows, int n, int64_t window, const FunnelMode& m,
               size_t start_hi) {
   int best = 0;
-  std::vector<Chain> chains;
-  std::vector<Chain> next;
-  // Pruning scratch: per level, minimum `last` among kept later chains.
-  std::vector<int64_t> min_last(static_cast<size_t>(n) + 1);
-  std::vector<uint32_t> stamp(static_cast<size_t>(n) + 1, 0);
+  // Scratch reused across calls (an aggregate calls this once per user, so
+  // four allocations per call would cost more than the work for ~10 rows).
+  struct Scratch {
+    std::vector<Chain> chains, next;
+    std::vector<int64_t> min_last;   // per level: min `last` of kept later chains
+    std::vector<uint32_t> stamp;
+  };
+  thread_local Scratch sc;
+  std::vector<Chain>& chains = sc.chains;
+  std::vector<Chain>& next = sc.next;
+  chains.clear();
+  std::vector<int64_t>& min_last = sc.min_last;
+  std::vector<uint32_t>& stamp = sc.stamp;
+  min_last.resize(static_cast<size_t>(n) + 1);
+  stamp.assign(static_cast<size_t>(n) + 1, 0);
   uint32_t epoch = 0;
   for (size_t i = 0; i < nrows; ++i) {
     const int64_t t = rows.ts(i);

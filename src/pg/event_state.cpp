@@ -70,16 +70,7 @@ void check_nconds(int n, const char* fn) {
               {}, "Pass a constant.");
 }
 
-// ------------------------------------------------------------ byte writer
-
-struct Writer {
-  std::string out;
-  template <class T>
-  void put(const T& v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-  }
-  void put_bytes(const void* p, size_t n) { out.append(static_cast<const char*>(p), n); }
-};
+// ------------------------------------------------------------ byte reader
 
 struct Reader {
   const char* p;
@@ -111,8 +102,21 @@ struct Reader {
 
 // ------------------------------------------------------------ state
 
+void EventRows::grow(size_t need) {
+  size_t cap = cap_ * 2;
+  while (cap < need) cap *= 2;
+  if (cap > (size_t{1} << 31)) throw std::bad_alloc();  // sizes are uint32
+  void* p = MemoryContextAllocExtended(cxt_, cap * sizeof(core::FunnelEvent),
+                                       MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+  if (p == nullptr) throw std::bad_alloc();
+  std::memcpy(p, data_, size_ * sizeof(core::FunnelEvent));
+  if (data_ != inline_) pfree(data_);
+  data_ = static_cast<core::FunnelEvent*>(p);
+  cap_ = static_cast<uint32_t>(cap);
+}
+
 EventState::EventState(MemoryContext cxt, EventKind k, int n)
-    : kind(k), nconds(n), rows(ContextAllocator<FunnelEvent>(cxt)) {
+    : rows(cxt), nconds(n), kind(k) {
   if (n > core::kInlineFunnelSteps) wide = std::make_unique<core::FunnelEvents>(n);
 }
 
@@ -150,17 +154,29 @@ void EventState::merge(EventState& o) {
     return;
   }
   const size_t mid = rows.size();
-  rows.insert(rows.end(), o.rows.begin(), o.rows.end());
+  rows.append(o.rows.data(), o.rows.size());
   if (sorted && o.sorted) {
-    std::inplace_merge(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(mid),
-                       rows.end(), core::funnel_row_less);
+    std::inplace_merge(rows.begin(), rows.begin() + mid, rows.end(), core::funnel_row_less);
   } else {
     sorted = false;
   }
 }
 
 EventState* new_event_state(MemoryContext cxt, EventKind kind, int nconds) {
-  return make_in_context<EventState>(cxt, cxt, kind, nconds);
+  // Wide states own malloc'd memory (core::FunnelEvents): their destructor
+  // runs from a reset callback. A narrow state keeps everything in `cxt`
+  // (ContextAllocator), so resetting the context frees it all and no
+  // callback is needed: that saves a callback per user.
+  if (nconds > core::kInlineFunnelSteps) return make_in_context<EventState>(cxt, cxt, kind, nconds);
+  void* mem = call([cxt] { return MemoryContextAlloc(cxt, sizeof(EventState)); });
+  return new (mem) EventState(cxt, kind, nconds);
+}
+
+// Frees a narrow state made by new_event_state (no callback registered).
+void release_event_state(EventState* st) {
+  st->rows.release();  // returns the heap chunk to the context
+  st->~EventState();
+  pfree(st);
 }
 
 MemoryContext event_agg_context(FunctionCallInfo fcinfo, const char* fn) {
@@ -346,8 +362,12 @@ Datum event_combine(FunctionCallInfo fcinfo) {
     if (a == nullptr) PG_RETURN_NULL();
     PG_RETURN_POINTER(a);
   }
+  // b comes from event_deserialize (made in this aggregate context: then it
+  // is ours to keep or free) or, without serialization (e.g. partitionwise
+  // aggregation), from another Agg node that may reset it: then copy.
+  const bool ours = !b->is_wide() && b->rows.context() == cxt;
   if (a == nullptr) {
-    // b lives in a shorter-lived context (it comes from deserialize): copy.
+    if (ours) PG_RETURN_POINTER(b);
     a = new_event_state(cxt, b->kind, b->nconds);
     a->window = b->window;
     a->mode = b->mode;
@@ -355,6 +375,7 @@ Datum event_combine(FunctionCallInfo fcinfo) {
     a->program = b->program;
   }
   a->merge(*b);
+  if (ours) release_event_state(b);
   PG_RETURN_POINTER(a);
 }
 
@@ -362,33 +383,48 @@ Datum event_serialize(FunctionCallInfo fcinfo) {
   event_agg_context(fcinfo, "event aggregate serialize");
   EventState* st = event_arg_state(fcinfo, 0);
   st->sort();  // sorted states merge in linear time
-  Writer w;
-  w.put(kEventStateVersion);
-  w.put(static_cast<uint8_t>(st->kind));
-  w.put(static_cast<int32_t>(st->nconds));
-  if (st->kind == EventKind::kFunnel) {
-    w.put(st->window);
-    w.put(mode_bits(st->mode));
+  const std::string* text =
+      st->kind == EventKind::kSequence ? &sequence_program_text(*st->program) : nullptr;
+  const FunnelEvent* rows = st->is_wide() ? st->wide->rows.data() : st->rows.data();
+  const size_t nrows = st->size();
+  const size_t npool = st->is_wide() ? st->wide->pool.size() : 0;
+  const size_t size = 2 + 4 + (text ? 4 + text->size() : 8 + 1) + 8 +
+                      (st->is_wide() ? 8 : 0) + nrows * sizeof(FunnelEvent) +
+                      npool * sizeof(uint16_t);
+  // One allocation, written in place (a parallel plan serializes a state
+  // per user and worker).
+  auto* v = static_cast<struct varlena*>(alloc(VARHDRSZ + size));
+  SET_VARSIZE(v, VARHDRSZ + size);
+  char* p = VARDATA(v);
+  auto put = [&p](const void* src, size_t n) {
+    std::memcpy(p, src, n);
+    p += n;
+  };
+  const uint8_t head[2] = {kEventStateVersion, static_cast<uint8_t>(st->kind)};
+  put(head, 2);
+  const int32_t nconds = st->nconds;
+  put(&nconds, 4);
+  if (text) {
+    const uint32_t len = static_cast<uint32_t>(text->size());
+    put(&len, 4);
+    put(text->data(), len);
   } else {
-    const std::string& text = sequence_program_text(*st->program);
-    w.put(static_cast<uint32_t>(text.size()));
-    w.put_bytes(text.data(), text.size());
+    put(&st->window, 8);
+    const uint8_t bits = mode_bits(st->mode);
+    put(&bits, 1);
   }
-  if (!st->is_wide()) {
-    w.put(static_cast<uint64_t>(st->rows.size()));
-    w.put_bytes(st->rows.data(), st->rows.size() * sizeof(FunnelEvent));
-  } else {
-    const core::FunnelEvents& e = *st->wide;
-    w.put(static_cast<uint64_t>(e.rows.size()));
-    w.put(static_cast<uint64_t>(e.pool.size()));
-    w.put_bytes(e.rows.data(), e.rows.size() * sizeof(FunnelEvent));
-    w.put_bytes(e.pool.data(), e.pool.size() * sizeof(uint16_t));
+  const uint64_t n64 = nrows;
+  put(&n64, 8);
+  if (st->is_wide()) {
+    const uint64_t p64 = npool;
+    put(&p64, 8);
   }
-  return varlena_datum(w.out);
+  put(rows, nrows * sizeof(FunnelEvent));
+  if (npool) put(st->wide->pool.data(), npool * sizeof(uint16_t));
+  PG_RETURN_BYTEA_P(v);
 }
 
 Datum event_deserialize(FunctionCallInfo fcinfo) {
-  event_agg_context(fcinfo, "event aggregate deserialize");
   const std::string_view bytes = arg_bytes(fcinfo, 0);
   Reader r{bytes.data(), bytes.size()};
   const uint8_t version = r.get<uint8_t>();
@@ -401,7 +437,10 @@ Datum event_deserialize(FunctionCallInfo fcinfo) {
   const int32_t nconds = r.get<int32_t>();
   if (nconds < 1 || nconds > core::kMaxFunnelSteps)
     Reader::bad("number of conditions out of range");
-  EventState* st = new_event_state(CurrentMemoryContext, static_cast<EventKind>(kind), nconds);
+  // Made in the aggregate context: the combine function then adopts the
+  // first state of each group instead of copying it.
+  MemoryContext cxt = event_agg_context(fcinfo, "event aggregate deserialize");
+  EventState* st = new_event_state(cxt, static_cast<EventKind>(kind), nconds);
   if (st->kind == EventKind::kFunnel) {
     st->window = r.get<int64_t>();
     if (st->window < 0) Reader::bad("negative window");
@@ -418,7 +457,7 @@ Datum event_deserialize(FunctionCallInfo fcinfo) {
   const uint64_t nrows = r.get<uint64_t>();
   if (!st->is_wide()) {
     if (nrows > r.left / sizeof(FunnelEvent)) Reader::bad("truncated rows");
-    st->rows.resize(nrows);
+    st->rows.resize_uninitialized(nrows);
     std::memcpy(st->rows.data(), r.take(nrows * sizeof(FunnelEvent)), nrows * sizeof(FunnelEvent));
     const uint64_t keep = nconds == 64 ? ~uint64_t{0} : (uint64_t{1} << nconds) - 1;
     for (size_t i = 0; i < nrows; ++i) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 #include <string>
@@ -46,23 +47,76 @@ int sequence_program_nconds(const SequenceProgram& p);
 std::shared_ptr<const SequenceProgram> compile_sequence_program(std::string_view text,
                                                                 int nconds);
 
+// The rows of a narrow state: the first kInline rows live inside the state
+// object, later ones in a chunk of the aggregate context that doubles. Most
+// users have a handful of matching rows, so appending a row usually touches
+// only the state's own cache lines (a hash aggregate over a million users
+// is bound by such cache misses, not by the work per row).
+class EventRows {
+ public:
+  static constexpr uint32_t kInline = 4;
+
+  explicit EventRows(MemoryContext cxt) : cxt_(cxt) {}
+  EventRows(const EventRows&) = delete;
+  EventRows& operator=(const EventRows&) = delete;
+
+  MemoryContext context() const { return cxt_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  core::FunnelEvent* data() { return data_; }
+  const core::FunnelEvent* data() const { return data_; }
+  core::FunnelEvent* begin() { return data_; }
+  core::FunnelEvent* end() { return data_ + size_; }
+  const core::FunnelEvent& back() const { return data_[size_ - 1]; }
+  const core::FunnelEvent& operator[](size_t i) const { return data_[i]; }
+
+  void push_back(const core::FunnelEvent& e) {
+    if (size_ == cap_) grow(size_ + 1);
+    data_[size_++] = e;
+  }
+  void append(const core::FunnelEvent* p, size_t n) {
+    if (n > cap_ - size_) grow(size_ + n);
+    std::memcpy(data_ + size_, p, n * sizeof(core::FunnelEvent));
+    size_ += static_cast<uint32_t>(n);
+  }
+  // Makes room for n rows (contents undefined) and sets the size to n.
+  void resize_uninitialized(size_t n) {
+    if (n > cap_) grow(n);
+    size_ = static_cast<uint32_t>(n);
+  }
+  // Gives the heap chunk (if any) back to the context.
+  void release() {
+    if (data_ != inline_) pfree(data_);
+    data_ = inline_;
+    size_ = 0;
+    cap_ = kInline;
+  }
+
+ private:
+  void grow(size_t need);
+
+  MemoryContext cxt_;
+  core::FunnelEvent* data_ = inline_;
+  uint32_t size_ = 0;
+  uint32_t cap_ = kInline;
+  core::FunnelEvent inline_[kInline];
+};
+
 struct EventState {
-  using Rows = std::vector<core::FunnelEvent, ContextAllocator<core::FunnelEvent>>;
+  using Rows = EventRows;
 
   EventState(MemoryContext cxt, EventKind kind, int nconds);
 
-  EventKind kind;
-  int nconds;                      // number of conditions (steps)
-  bool sorted = true;              // rows are in the canonical order
-  // window_funnel / window_funnel_times
-  int64_t window = 0;              // microseconds
-  core::FunnelMode mode;
-  bool keep_unmatched = false;     // rows matching nothing matter (strict_order)
-  // sequence_match / sequence_count
-  const SequenceProgram* program = nullptr;
-
+  // Laid out to fit a 128-byte context chunk (with 4 inline rows).
   Rows rows;                                   // nconds <= 64
+  int64_t window = 0;                          // window_funnel*: microseconds
+  const SequenceProgram* program = nullptr;    // sequence_*
   std::unique_ptr<core::FunnelEvents> wide;    // nconds > 64
+  int nconds;                                  // number of conditions (steps)
+  EventKind kind;
+  bool sorted = true;                          // rows are in the canonical order
+  bool keep_unmatched = false;                 // rows matching nothing matter (strict_order)
+  core::FunnelMode mode;                       // window_funnel*
 
   bool is_wide() const { return wide != nullptr; }
 
@@ -82,6 +136,7 @@ struct EventState {
   // Appends other's rows (same kind and configuration; checked).
   void merge(EventState& other);
 };
+static_assert(sizeof(EventState) <= 128, "EventState must fit a 128-byte chunk");
 
 // Condition arguments of a call: positions first..first+n-1 (each boolean),
 // or one boolean[] passed with an explicit VARIADIC. Checked once per
