@@ -98,6 +98,17 @@ void sort_narrow(FunnelEvent* ev, size_t n, int nsteps) {
     const uint64_t keep = (uint64_t{1} << nsteps) - 1;
     for (size_t i = 0; i < n; ++i) ev[i].mask &= keep;
   }
+  if (n <= 24) {
+    // Typical users have a handful of rows: insertion sort beats std::sort's
+    // set-up there (and is adaptive: rows mostly arrive in time order).
+    for (size_t i = 1; i < n; ++i) {
+      const FunnelEvent x = ev[i];
+      size_t j = i;
+      for (; j > 0 && funnel_row_less(x, ev[j - 1]); --j) ev[j] = ev[j - 1];
+      ev[j] = x;
+    }
+    return;
+  }
   std::sort(ev, ev + n, funnel_row_less);
 }
 void sort_narrow(std::vector<FunnelEvent>& ev, int nsteps) {
