@@ -29,3 +29,9 @@ SELECT u,
        ((hashint8(g * 31 + 7) & 65535) % 7)::smallint
 FROM (SELECT g, (g % :n_users)::int AS u, (g / :n_users)::int AS k
       FROM generate_series(0, :n_rows - 1) AS g) s;
+
+-- The same rows stored user by user (F4: parallel scaling without
+-- overlapping partial states).
+DROP TABLE IF EXISTS funnel_events_by_user;
+CREATE UNLOGGED TABLE funnel_events_by_user AS
+SELECT * FROM funnel_events ORDER BY user_id, ts;

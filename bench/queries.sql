@@ -192,7 +192,7 @@ INSERT INTO bench_query VALUES
  'work_mem=1GB'),
 (440, 'f2_ours_sequence_match', 'F2', 'ours',
  $q$SELECT count(*) FILTER (WHERE m) FROM (
-  SELECT user_id, sequence_match('(?1).*(?2).*(?t<=3600)(?3)', ts, event_type = 0,
+  SELECT user_id, sequence_match('(?1).*(?2).*(?t<=7200)(?3)', ts, event_type = 0,
                                  event_type = 1, event_type = 2) AS m
   FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB'),
 (450, 'f3_ours_funnel_counts', 'F3', 'ours',
@@ -200,6 +200,31 @@ INSERT INTO bench_query VALUES
   SELECT user_id, window_funnel(interval '1 day', ts, event_type = 0, event_type = 1,
                                 event_type = 2, event_type = 3) AS l
   FROM funnel_events GROUP BY user_id) s$q$, 'work_mem=1GB');
+
+-- The same rows stored user by user (funnel_events_by_user): parallel
+-- workers then build partial states of disjoint users, so the final combine
+-- has little to merge. On the time-ordered table every worker sees almost
+-- every user and the leader merges three partial states per user.
+INSERT INTO bench_query VALUES
+(460, 'f4_ours_by_user_parallel', 'F4', 'ours',
+ $q$SELECT sum(l) FROM (
+  SELECT user_id, window_funnel(interval '1 day', ts, event_type = 0, event_type = 1,
+                                event_type = 2, event_type = 3) AS l
+  FROM funnel_events_by_user GROUP BY user_id) s$q$, 'work_mem=1GB'),
+(461, 'f4_ours_by_user_serial', 'F4', 'ours',
+ $q$SELECT sum(l) FROM (
+  SELECT user_id, window_funnel(interval '1 day', ts, event_type = 0, event_type = 1,
+                                event_type = 2, event_type = 3) AS l
+  FROM funnel_events_by_user GROUP BY user_id) s$q$, 'work_mem=1GB,max_parallel_workers_per_gather=0'),
+(462, 'f4_floor_by_user', 'F4', 'reference',
+ $q$SELECT count(*) FROM (SELECT user_id, count(*) FROM funnel_events_by_user GROUP BY user_id) s$q$,
+ 'work_mem=1GB'),
+(463, 'f4_floor_by_user_serial', 'F4', 'reference',
+ $q$SELECT count(*) FROM (SELECT user_id, count(*) FROM funnel_events_by_user GROUP BY user_id) s$q$,
+ 'work_mem=1GB,max_parallel_workers_per_gather=0'),
+(464, 'f1_floor_count_by_user_serial', 'F1', 'reference',
+ $q$SELECT count(*) FROM (SELECT user_id, count(*) FROM funnel_events GROUP BY user_id) s$q$,
+ 'work_mem=1GB,max_parallel_workers_per_gather=0');
 
 INSERT INTO bench_compare VALUES
 (40, 'F1', 'window_funnel vs fastest plain SQL', 'f1_ours_window_funnel',
@@ -211,4 +236,12 @@ INSERT INTO bench_compare VALUES
 (43, 'F1', 'VARIADIC "any" vs boolean[] form', 'f1_ours_window_funnel',
  '{f1_ours_window_funnel_array}', true, NULL, 'report'),
 (44, 'F2', 'sequence_match vs floor count(*) GROUP BY user', 'f2_ours_sequence_match',
- '{f1_floor_count_by_user}', false, NULL, 'report');
+ '{f1_floor_count_by_user}', false, NULL, 'report'),
+(45, 'F1', 'floor itself: 2 workers vs none', 'f1_floor_count_by_user',
+ '{f1_floor_count_by_user_serial}', true, NULL, 'report'),
+(46, 'F4', 'by-user layout: 2 workers vs none', 'f4_ours_by_user_parallel',
+ '{f4_ours_by_user_serial}', true, 1.6, '>= 1.6x'),
+(47, 'F4', 'by-user layout: vs floor count(*) GROUP BY user', 'f4_ours_by_user_parallel',
+ '{f4_floor_by_user}', false, 0.6667, '<= 1.5x its time'),
+(48, 'F4', 'by-user floor itself: 2 workers vs none', 'f4_floor_by_user',
+ '{f4_floor_by_user_serial}', true, NULL, 'report');

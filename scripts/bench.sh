@@ -34,7 +34,7 @@ REPS=${CDP_BENCH_REPS:-5}
 WARMUPS=${CDP_BENCH_WARMUPS:-1}
 MIN_TIME=${CDP_BENCH_MIN_TIME:-0.2}
 SKIP=" ${CDP_BENCH_SKIP:-} "
-# CDP_BENCH_ONLY: space-separated benchmark codes (B1 B2 B3 F1 F2 F3); only
+# CDP_BENCH_ONLY: space-separated benchmark codes (B1 B2 B3 F1 F2 F3 F4); only
 # their data is loaded and only their queries run. Default: all.
 ONLY=${CDP_BENCH_ONLY:-}
 [[ $ONLY =~ ^[A-Z0-9\ ]*$ ]] || { echo "CDP_BENCH_ONLY: benchmark codes like 'B1 F1'" >&2; exit 2; }
@@ -104,7 +104,7 @@ if [[ $SKIP != *" sql "* ]]; then
   "${PSQL[@]}" -c 'VACUUM ANALYZE'
   "${PSQL[@]}" -c "SELECT relname AS table, to_char(reltuples, 'FM999,999,999') AS rows,
                           pg_size_pretty(pg_total_relation_size(oid)) AS size
-                   FROM pg_class WHERE relname IN ('events', 'user_tags', 'tag_bitmaps', 'id_sets', 'funnel_events')
+                   FROM pg_class WHERE relname IN ('events', 'user_tags', 'tag_bitmaps', 'id_sets', 'funnel_events', 'funnel_events_by_user')
                    ORDER BY relname" \
     -c "SELECT tag, rb_cardinality(users) AS users, pg_column_size(users) AS bytes FROM tag_bitmaps WHERE to_regclass('tag_bitmaps') IS NOT NULL ORDER BY tag" 2>/dev/null || true
 
