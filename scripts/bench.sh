@@ -39,8 +39,12 @@ SKIP=" ${CDP_BENCH_SKIP:-} "
 ONLY=${CDP_BENCH_ONLY:-}
 [[ $ONLY =~ ^[A-Z0-9\ ]*$ ]] || { echo "CDP_BENCH_ONLY: benchmark codes like 'B1 F1'" >&2; exit 2; }
 PARTS=""
-for p in events:B1 tags:B2 sets:B3 funnel:F; do
-  if [[ -z $ONLY || " $ONLY " == *" ${p#*:}"* ]]; then PARTS+="${p%%:*} "; fi
+# data part: the benchmark code prefixes that need it
+for p in events:B1 tags:B2 sets:B3 funnel:F,R,S; do
+  need=${p#*:}
+  for code in ${need//,/ }; do
+    if [[ -z $ONLY || " $ONLY " == *" $code"* ]]; then PARTS+="${p%%:*} "; break; fi
+  done
 done
 
 [[ $SCALE =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "CDP_BENCH_SCALE must be a positive number" >&2; exit 2; }
@@ -94,7 +98,11 @@ if [[ $SKIP != *" sql "* ]]; then
           || ', max_parallel_workers_per_gather ' || current_setting('max_parallel_workers_per_gather')
           || ', jit ' || current_setting('jit') AS server
         FROM pg_extension WHERE extname = 'cdp'"
+  # bench/queries.sql creates the catalogue; bench/queries_*.sql add to it.
   "${PSQL[@]}" -f bench/harness.sql -f bench/queries.sql
+  for f in bench/queries_*.sql; do
+    [[ -f $f ]] && "${PSQL[@]}" -f "$f"
+  done
 
   for part in $PARTS; do
     phase "SQL: data bench/data_$part.sql (scale $SCALE)"
