@@ -1,4 +1,5 @@
--- make demo: sample CRM data and analyses with rbitmap user tags.
+-- make demo: sample CRM data and analyses with rbitmap user tags, then
+-- funnels, sequences and paths on an event log (version 1.1).
 -- 200,000 users; tags derived from deterministic rules so the numbers can
 -- be checked with plain SQL (which the demo also does).
 \pset footer off
@@ -78,3 +79,92 @@ ORDER BY city;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SELECT rb_cardinality(rb_build_agg(user_id)) AS distinct_users_rbitmap, count(DISTINCT user_id) AS distinct_users_sql
 FROM user_tags;
+
+-- ---------------------------------------------------------------------------
+-- Funnels (version 1.1): an event log of 20,000 users, built from hash rules
+-- so that every run gives the same numbers.
+-- ---------------------------------------------------------------------------
+
+-- One row per event. Every user visits once (a fifth come back 3 days later);
+-- some browse, sign up, put something in the cart and purchase, with
+-- drop-off at each step that depends on the user's channel.
+CREATE TABLE events (user_id int NOT NULL, ts timestamptz NOT NULL, event text NOT NULL, channel text NOT NULL);
+INSERT INTO events
+SELECT u.user_id, e.ts, e.event, u.channel
+FROM (SELECT g AS user_id,
+             (ARRAY['ads', 'email', 'seo', 'social'])[1 + (hashint4(g) & 3)] AS channel,
+             timestamptz '2026-03-01 00:00+00' + (hashint4(g + 100000) & 65535) * interval '40 seconds' AS t0,
+             abs(hashint4(g + 200000)) % 100 AS r_signup,   -- drop-off draws, 0..99
+             abs(hashint4(g + 300000)) % 100 AS r_cart,
+             abs(hashint4(g + 400000)) % 100 AS r_purchase,
+             abs(hashint4(g + 500000)) % 100 AS r_other,
+             abs(hashint4(g + 600000)) % 60 AS signup_min,  -- delays, in minutes
+             abs(hashint4(g + 700000)) % 600 AS cart_min,
+             (abs(hashint4(g + 800000)) % 100) ^ 2 / 4 AS purchase_min  -- 0 .. 40 hours, mostly short
+      FROM generate_series(1, 20000) g) AS u,
+LATERAL (SELECT u.t0 + (5 + u.signup_min) * interval '1 minute' AS t_signup,
+                u.t0 + (65 + u.signup_min + u.cart_min) * interval '1 minute' AS t_cart,
+                CASE u.channel WHEN 'ads' THEN 30 WHEN 'email' THEN 55 WHEN 'seo' THEN 40 ELSE 20 END AS signup_pct) AS p,
+LATERAL (VALUES
+  (u.t0, 'visit'),
+  (CASE WHEN u.r_other < 35 THEN u.t0 + interval '2 minutes' END, 'browse'),
+  (CASE WHEN u.r_signup < p.signup_pct THEN p.t_signup END, 'signup'),
+  (CASE WHEN u.r_signup < p.signup_pct AND u.r_cart < 60 THEN p.t_cart END, 'cart'),
+  (CASE WHEN u.r_signup < p.signup_pct AND u.r_cart < 60 AND u.r_purchase < 70
+        THEN p.t_cart + u.purchase_min * interval '1 minute' END, 'purchase'),
+  (CASE WHEN u.r_other % 5 = 0 THEN u.t0 + interval '3 days' END, 'visit')
+) AS e(ts, event)
+WHERE e.ts IS NOT NULL;
+ANALYZE events;
+
+-- The funnel visit -> signup -> cart -> purchase, each step within 1 day of the visit.
+CREATE TEMP VIEW user_funnel AS
+SELECT user_id, min(channel) AS channel,
+       window_funnel(interval '1 day', ts,
+                     event = 'visit', event = 'signup', event = 'cart', event = 'purchase') AS level,
+       window_funnel_times(interval '1 day', ts,
+                           event = 'visit', event = 'signup', event = 'cart', event = 'purchase') AS times
+FROM events GROUP BY user_id;
+
+\echo
+\echo '== Funnel: users per step (window_funnel + funnel_counts), window 1 day'
+SELECT k AS step, name, c[k] AS users,
+       round(100.0 * c[k] / c[1], 1) AS pct_of_visits,
+       round(100.0 * c[k] / c[k - 1], 1) AS pct_of_previous_step
+FROM (SELECT funnel_counts(level, 4) AS c FROM user_funnel) AS f,
+     unnest(ARRAY['visit', 'signup', 'cart', 'purchase']) WITH ORDINALITY AS s(name, k)
+ORDER BY k;
+
+\echo '   ... users who reached signup, with plain SQL (a self-join; must equal step 2 above):'
+SELECT count(DISTINCT v.user_id) AS signup_within_1_day_plain_sql
+FROM events v
+JOIN events s ON s.user_id = v.user_id AND s.event = 'signup'
+             AND s.ts >= v.ts AND s.ts <= v.ts + interval '1 day'
+WHERE v.event = 'visit';
+
+\echo
+\echo '== The same funnel per acquisition channel'
+SELECT channel, c[1] AS visit, c[2] AS signup, c[3] AS cart, c[4] AS purchase,
+       round(100.0 * c[2] / c[1], 1) AS signup_pct, round(100.0 * c[4] / c[1], 1) AS purchase_pct
+FROM (SELECT channel, funnel_counts(level, 4) AS c FROM user_funnel GROUP BY channel) AS f
+ORDER BY channel;
+
+\echo
+\echo '== Time from the visit to each step (window_funnel_times): median and 90th percentile'
+SELECT s.k + 1 AS step, (ARRAY['visit', 'signup', 'cart', 'purchase'])[s.k + 1] AS name, count(*) AS users,
+       date_trunc('second', percentile_cont(0.5) WITHIN GROUP (ORDER BY s.t)) AS median,
+       date_trunc('second', percentile_cont(0.9) WITHIN GROUP (ORDER BY s.t)) AS p90
+FROM user_funnel, unnest(times) WITH ORDINALITY AS s(t, k)
+GROUP BY s.k ORDER BY step;
+
+\echo
+\echo '== Users who purchased within an hour of a cart (sequence_match with a time constraint)'
+SELECT count(*) FILTER (WHERE quick) AS cart_to_purchase_within_1h, count(*) AS users
+FROM (SELECT user_id, sequence_match('(?1)(?t<=3600)(?2)', ts, event = 'cart', event = 'purchase') AS quick
+      FROM events GROUP BY user_id) AS s;
+
+\echo
+\echo '== Top 5 paths: the visit and the next 3 events (path_after)'
+SELECT path, count(*) AS users
+FROM (SELECT user_id, path_after(ts, event, event = 'visit', 4) AS path FROM events GROUP BY user_id) AS p
+GROUP BY path ORDER BY users DESC, path LIMIT 5;

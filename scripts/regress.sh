@@ -8,7 +8,12 @@ source scripts/cluster.sh
 cluster_start regress max_parallel_workers_per_gather=2 max_worker_processes=8 max_parallel_workers=8 || exit 1
 
 pgxs_dir=$(dirname "$(/usr/lib/postgresql/15/bin/pg_config --pgxs)")
-tests=$(ls sql/*.sql | xargs -n1 basename | sed 's/\.sql$//' | sort)
+# Arguments: test names to run (default: every sql/*.sql).
+if [[ $# -gt 0 ]]; then
+  tests="$*"
+else
+  tests=$(ls sql/*.sql | xargs -n1 basename | sed 's/\.sql$//' | sort)
+fi
 mkdir -p build/regress
 rm -f build/regress/regression.diffs
 "$pgxs_dir/../../src/test/regress/pg_regress" \

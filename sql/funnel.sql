@@ -277,3 +277,6 @@ SELECT d, sc > 0 AS some_pairs, cardinality(path) AS path_len,
        counts[1] = (SELECT count(*) FROM fp WHERE t % 5 >= 1) AS c1,
        counts[3] = (SELECT count(*) FROM fp WHERE t % 5 >= 3) AS c3
   FROM fp_ser_all;
+-- regression: a sum beyond bigint in the combine function is an error, not
+-- a silent wrap-around (only reachable with hand-made states)
+SELECT cdp_funnel_counts_combine('{9223372036854775807}', '{1}');

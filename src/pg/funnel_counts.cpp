@@ -115,6 +115,8 @@ CDP_FUNCTION(cdp_funnel_counts_combine) {
   a = writable(fcinfo, a, PG_GETARG_DATUM(0));
   int64* va = reinterpret_cast<int64*>(ARR_DATA_PTR(a));
   const int64* vb = reinterpret_cast<const int64*>(ARR_DATA_PTR(b));
-  for (int k = 0; k < la; ++k) va[k] += vb[k];
+  for (int k = 0; k < la; ++k)
+    if (__builtin_add_overflow(va[k], vb[k], &va[k]))
+      throw Error("22003", "funnel_counts: count out of range for bigint");
   PG_RETURN_ARRAYTYPE_P(a);
 }

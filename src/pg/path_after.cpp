@@ -23,6 +23,7 @@
 #include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
 #include "cdp/core/error.h"
 #include "cdp/pg/rbitmap_datum.h"
+#include "cdp/pg/context_allocator.h"
 
 extern "C" {
 #include "catalog/pg_type_d.h"
@@ -45,12 +46,20 @@ struct PathRow {
   uint8_t flags;
 };
 
+// Buffers come from the aggregate's memory context (ContextAllocator), so
+// PostgreSQL counts them: a hash aggregate over many users spills to disk
+// instead of growing past work_mem.
+using PathRows = std::vector<PathRow, ContextAllocator<PathRow>>;
+using PathText = std::basic_string<char, std::char_traits<char>, ContextAllocator<char>>;
+
 struct PathState {
+  explicit PathState(MemoryContext cxt)
+      : rows(ContextAllocator<PathRow>(cxt)), text(ContextAllocator<char>(cxt)) {}
   int32_t max_len = 0;
   bool has_start = false;
   int64_t first_start = INT64_MAX;  // earliest start timestamp seen (if has_start)
-  std::vector<PathRow> rows;
-  std::string text;
+  PathRows rows;
+  PathText text;
 
   void add(int64_t ts, std::string_view ev, uint8_t flags) {
     if (text.size() + ev.size() > UINT32_MAX)
@@ -109,7 +118,8 @@ CDP_FUNCTION(cdp_path_after_trans) {
   const int32_t max_len = max_len_arg(fcinfo);
   PathState* st = state_arg(fcinfo, 0);
   if (st == nullptr) {
-    st = make_in_context<PathState>(path_context(fcinfo));
+    MemoryContext cxt = path_context(fcinfo);
+    st = make_in_context<PathState>(cxt, cxt);
     st->max_len = max_len;
   } else if (st->max_len != max_len) {
     throw Error(sqlstate::kInvalidParameterValue,
@@ -136,7 +146,7 @@ CDP_FUNCTION(cdp_path_after_combine) {
     PG_RETURN_POINTER(a);
   }
   if (a == nullptr) {
-    a = make_in_context<PathState>(cxt);
+    a = make_in_context<PathState>(cxt, cxt);
     a->max_len = b->max_len;
   } else if (a->max_len != b->max_len) {
     throw Error(sqlstate::kInvalidParameterValue,
@@ -179,7 +189,7 @@ CDP_FUNCTION(cdp_path_after_deserialize) {
   uint8_t version = 0;
   take(&version, 1);
   if (version != kPathStateVersion) bad_state("unknown format version");
-  PathState* st = make_in_context<PathState>(CurrentMemoryContext);
+  PathState* st = make_in_context<PathState>(CurrentMemoryContext, CurrentMemoryContext);
   take(&st->max_len, 4);
   if (st->max_len < 0) bad_state("negative max_len");
   uint64_t nrows = 0, nbytes = 0;
