@@ -27,7 +27,7 @@
 #                         e.g. countIf(l >= 4): make it answer what ours does
 #   CDP_BENCH_REPS        timed runs [5]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 
 TABLE=${CDP_CH_FUNNEL_TABLE:-funnel_events}
@@ -78,7 +78,8 @@ ch_rows=$(clickhouse_query -q 'SELECT count() FROM cdp_funnel')
 echo "ClickHouse $(clickhouse_query -q 'SELECT version()'): $ch_rows rows of $TABLE ($n_rows in PostgreSQL) loaded in $((SECONDS - t0)) s; $(nproc) cores, max_threads $(clickhouse_query -q "SELECT value FROM system.settings WHERE name = 'max_threads'")"
 echo "  $query"
 
-# Server-side durations from system.query_log, each run tagged by its query id.
+# Server-side durations from system.query_log (type 2 = QueryFinish; a plain
+# UInt8 in 18.16), each run tagged by its query id.
 answer=$(clickhouse_query -q "$query") || { say "failed: $(clickhouse_query -q "$query" 2>&1 | head -1)"; exit 0; }
 ids=()
 for ((i = 1; i <= REPS; i++)); do
@@ -89,10 +90,12 @@ done
 clickhouse_query -q 'SYSTEM FLUSH LOGS' >/dev/null 2>&1 || true
 runs=$(clickhouse_query -q "SELECT arrayStringConcat(arrayMap(x -> toString(x), groupArray(query_duration_ms)), ' ')
                             FROM (SELECT query_duration_ms FROM system.query_log
-                                  WHERE type = 'QueryFinish' AND query_id IN ($(IFS=,; echo "${ids[*]}"))
+                                  WHERE type = 2 AND query_id IN ($(IFS=,; echo "${ids[*]}"))
                                   ORDER BY query_duration_ms)" 2>/dev/null)
 read -ra sorted <<<"$runs"
-if ((${#sorted[@]} == 0)); then
+source_of_times="server-side, system.query_log"
+if ((${#sorted[@]} != REPS)); then
+  source_of_times="client-side, clickhouse-client --time"
   # No query_log: time on the client side instead.
   sorted=()
   for ((i = 1; i <= REPS; i++)); do
@@ -107,7 +110,7 @@ if ((n % 2)); then
 else
   median=$(((sorted[n / 2 - 1] + sorted[n / 2]) / 2))
 fi
-echo "  runs (ms, sorted): ${sorted[*]}; answer $answer"
+echo "  runs (ms, sorted, $source_of_times): ${sorted[*]}; answer $answer"
 if [[ -n $OURS ]]; then
   read -r ours_ms ours_answer < <("${PSQL[@]}" -F ' ' -c "SELECT round(median_ms)::bigint, result FROM bench_result WHERE name = '$OURS'" 2>/dev/null)
   if [[ -n ${ours_ms:-} ]]; then

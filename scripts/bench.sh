@@ -23,7 +23,7 @@
 #   CDP_BENCH_WARMUPS   warm-up runs per query, the first one under EXPLAIN
 #                       ANALYZE (default 1)
 #   CDP_BENCH_MIN_TIME  --benchmark_min_time of the micro-benchmarks (default 0.2 s)
-#   CDP_BENCH_SKIP      space-separated parts to skip: micro, sql
+#   CDP_BENCH_SKIP      space-separated parts to skip: micro, sql, clickhouse
 #   CDP_BENCH_ONLY      space-separated benchmark codes to run (B1 B2 B3 F1
 #                       F2 F3); default all. B4 (storage) runs with B2's data
 set -euo pipefail
@@ -136,6 +136,10 @@ if [[ $SKIP != *" sql "* ]]; then
   bad_storage=0
   if [[ " $PARTS " == *" tags "* ]]; then
     bad_storage=$("${PSQL[@]}" -At -c "SELECT count(*) FROM storage_case WHERE bm <> bm_opt OR rb_cardinality(bm) <> cardinality(ids)")
+  fi
+  if [[ $SKIP != *" clickhouse "* ]] && "${PSQL[@]}" -At -c "SELECT 1 FROM bench_result WHERE name = 'f1_ours_window_funnel'" | grep -q 1; then
+    phase "SQL: the same F1 funnel in ClickHouse 18.16 (informative; bench/clickhouse_funnel.sh)"
+    CDP_BENCH_REPS=$REPS bench/clickhouse_funnel.sh --ours f1_ours_window_funnel || true
   fi
   cluster_stop
   # The data takes over 1 GB at full scale and is made again by every run.
