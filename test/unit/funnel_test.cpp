@@ -298,9 +298,13 @@ TEST(Funnel, EmptyAndWindowEdges) {
   EXPECT_EQ(level(far, 2, INT64_MAX), 2);
   EXPECT_EQ(times(far, 2, INT64_MAX), (std::vector<int64_t>{INT64_MAX}));
   EXPECT_EQ(level(far, 2, INT64_MAX - 1), 1);
-  // The distance between the ends of the range exceeds any window: no wrap.
+  // The distance between the ends of the range exceeds any finite window:
+  // no wrap. A window of INT64_MAX is unbounded (callers saturate larger
+  // windows, e.g. an interval of 1,000,000 years, to it).
   std::vector<Row> ends{{INT64_MIN, {0}}, {INT64_MAX, {1}}};
-  EXPECT_EQ(level(ends, 2, INT64_MAX), 1);
+  EXPECT_EQ(level(ends, 2, INT64_MAX - 1), 1);
+  EXPECT_EQ(level(ends, 2, INT64_MAX), 2);
+  EXPECT_EQ(static_cast<uint64_t>(times(ends, 2, INT64_MAX)[0]), UINT64_MAX);
   std::vector<Row> low{{INT64_MIN, {0}}, {-1, {1}}};
   EXPECT_EQ(level(low, 2, INT64_MAX), 2);
 }

@@ -110,7 +110,9 @@ inline bool funnel_row_less(const FunnelEvent& a, const FunnelEvent& b) {
 }
 
 // Sorts `events` in the spec's order and returns the deepest chain level
-// 0..nsteps. Inline masks only: nsteps must be <= 64 (use FunnelEvents for
+// 0..nsteps. window (microseconds) INT64_MAX means unbounded: two valid
+// timestamps can be further apart than that, and callers saturate larger
+// windows to INT64_MAX. Inline masks only: nsteps must be <= 64 (use FunnelEvents for
 // more). window < 0 -> 22023; nsteps > kMaxFunnelSteps -> 54000; nsteps < 1
 // or 64 < nsteps -> 22023; allow_reentry without strict_order -> 22023.
 int window_funnel(std::vector<FunnelEvent>& events, int nsteps, int64_t window,
