@@ -30,8 +30,11 @@ SELECT u,
 FROM (SELECT g, (g % :n_users)::int AS u, (g / :n_users)::int AS k
       FROM generate_series(0, :n_rows - 1) AS g) s;
 
--- The same rows stored user by user (F4: parallel scaling without
--- overlapping partial states).
-DROP TABLE IF EXISTS funnel_events_by_user;
-CREATE UNLOGGED TABLE funnel_events_by_user AS
-SELECT * FROM funnel_events ORDER BY user_id, ts;
+-- The same rows in a table hash-partitioned by user (F4: parallel
+-- partitionwise aggregation).
+DROP TABLE IF EXISTS funnel_events_part;
+CREATE UNLOGGED TABLE funnel_events_part (LIKE funnel_events) PARTITION BY HASH (user_id);
+SELECT format('CREATE UNLOGGED TABLE funnel_events_part_%s PARTITION OF funnel_events_part '
+              'FOR VALUES WITH (MODULUS 8, REMAINDER %s)', i, i)
+  FROM generate_series(0, 7) i \gexec
+INSERT INTO funnel_events_part SELECT * FROM funnel_events;

@@ -112,7 +112,7 @@ if [[ $SKIP != *" sql "* ]]; then
   "${PSQL[@]}" -c 'VACUUM ANALYZE'
   "${PSQL[@]}" -c "SELECT relname AS table, to_char(reltuples, 'FM999,999,999') AS rows,
                           pg_size_pretty(pg_total_relation_size(oid)) AS size
-                   FROM pg_class WHERE relname IN ('events', 'user_tags', 'tag_bitmaps', 'id_sets', 'funnel_events', 'funnel_events_by_user')
+                   FROM pg_class WHERE relname IN ('events', 'user_tags', 'tag_bitmaps', 'id_sets', 'funnel_events', 'funnel_events_part')
                    ORDER BY relname" \
     -c "SELECT tag, rb_cardinality(users) AS users, pg_column_size(users) AS bytes FROM tag_bitmaps WHERE to_regclass('tag_bitmaps') IS NOT NULL ORDER BY tag" 2>/dev/null || true
 
