@@ -27,12 +27,6 @@
 --     cheapest plain SQL form of linear) and the floor.
 \set ON_ERROR_STOP on
 
--- Until control/cdp.control defaults to 1.3 (then this is a no-op).
-SELECT string_to_array(extversion, '.')::int[] < '{1,3}' AS att_update
-  FROM pg_extension WHERE extname = 'cdp' \gset
-\if :att_update
-ALTER EXTENSION cdp UPDATE TO '1.3';
-\endif
 
 \getenv att_only CDP_BENCH_ONLY
 \if :{?att_only}

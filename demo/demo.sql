@@ -168,3 +168,93 @@ FROM (SELECT user_id, sequence_match('(?1)(?t<=3600)(?2)', ts, event = 'cart', e
 SELECT path, count(*) AS users
 FROM (SELECT user_id, path_after(ts, event, event = 'visit', 4) AS path FROM events GROUP BY user_id) AS p
 GROUP BY path ORDER BY users DESC, path LIMIT 5;
+
+-- ---------------------------------------------------------------------------
+-- Retention and sessions (version 1.2): 2,000 users sign up over four weeks
+-- from Monday 2026-03-02 and come back on some of the next 41 days (less
+-- often as time passes), up to twice a day; each visit is an 'open' and up
+-- to three 'view's 4 minutes apart. Deterministic, times in UTC.
+-- ---------------------------------------------------------------------------
+SET timezone = 'UTC';
+CREATE TABLE app_events (user_id int NOT NULL, ts timestamptz NOT NULL, event text NOT NULL);
+INSERT INTO app_events
+SELECT u, timestamptz '2026-03-02 08:00+00' + (u % 28) * interval '1 day'
+            + ((hashint4(u) & 1023) % 720) * interval '1 minute', 'signup'
+FROM generate_series(1, 2000) u;
+INSERT INTO app_events
+SELECT s.user_id, s.ts + j * interval '1 day' + v * interval '5 hours' + e * interval '4 minutes',
+       CASE WHEN e = 0 THEN 'open' ELSE 'view' END
+FROM (SELECT user_id, ts FROM app_events WHERE event = 'signup') s,
+     generate_series(1, 41) j, generate_series(0, 1) v, generate_series(0, 3) e
+WHERE (hashint4(s.user_id * 1000 + j * 10 + v) & 1023) < 1024 * 0.5 * power(0.93, j) * (1 - v * 0.6)
+  AND e <= (hashint4(s.user_id * 7 + j * 3 + v) & 3);
+ANALYZE app_events;
+
+\echo
+\echo '== Cohort retention: sign-up week x weeks after the sign-up, % of the cohort that opened the app'
+\echo '   (retention_periods per user, retention_counts per cohort)'
+SELECT cohort_week, c[1] AS users,
+       round(100.0 * c[2] / c[1], 1) AS "week 1 %", round(100.0 * c[3] / c[1], 1) AS "week 2 %",
+       round(100.0 * c[4] / c[1], 1) AS "week 3 %", round(100.0 * c[5] / c[1], 1) AS "week 4 %"
+FROM (SELECT cohort_week, retention_counts(r) AS c
+      FROM (SELECT user_id, date_trunc('week', min(ts) FILTER (WHERE event = 'signup'))::date AS cohort_week,
+                   retention_periods(event = 'signup', ts, event = 'open', interval '1 week', 4) AS r
+            FROM app_events GROUP BY user_id) AS u
+      GROUP BY cohort_week) AS t
+ORDER BY cohort_week;
+
+\echo
+\echo '== Day-N retention of all users: rolling days, calendar days and unbounded (day N or later)'
+SELECT k - 1 AS day, rolling[k] AS rolling_users, calendar[k] AS calendar_day_users,
+       unbounded[k] AS on_or_after_users, round(100.0 * rolling[k] / rolling[1], 1) AS rolling_pct
+FROM (SELECT retention_counts(r) AS rolling, retention_counts(c) AS calendar, retention_counts(o) AS unbounded
+      FROM (SELECT user_id,
+                   retention_periods(event = 'signup', ts, event = 'open', interval '1 day', 7) AS r,
+                   retention_periods(event = 'signup', ts, event = 'open', interval '1 day', 7, 'calendar') AS c,
+                   retention_periods(event = 'signup', ts, event = 'open', interval '1 day', 7, 'on_or_after') AS o
+            FROM app_events GROUP BY user_id) AS u) AS t,
+     generate_series(1, 8) AS k
+ORDER BY k;
+
+\echo
+\echo '   ... users back on day 1 with plain SQL (a join on the anchor; must equal day 1 above):'
+SELECT count(DISTINCT s.user_id) AS day1_plain_sql
+FROM app_events s
+JOIN app_events o ON o.user_id = s.user_id AND o.event = 'open'
+                 AND o.ts >= s.ts + interval '1 day' AND o.ts < s.ts + interval '2 days'
+WHERE s.event = 'signup';
+
+\echo
+\echo '== Sessions (30-minute inactivity gap, GA4 style): site-wide statistics from session_summary'
+SELECT count(*) AS users, sum((s).sessions) AS sessions, round(avg((s).sessions), 1) AS sessions_per_user,
+       round(sum((s).events)::numeric / sum((s).sessions), 2) AS events_per_session,
+       justify_hours(sum((s).total_duration) / sum((s).sessions)) AS avg_session_length,
+       round(100.0 * sum((s).bounces) / sum((s).sessions), 1) AS bounce_rate_pct
+FROM (SELECT user_id, session_summary(ts, interval '30 minutes') AS s FROM app_events GROUP BY user_id) AS u;
+
+\echo
+\echo '== One user''s first sessions (session_number and session_start as window functions)'
+SELECT ts, event,
+       session_number(ts, interval '30 minutes') OVER w AS session,
+       session_start(ts, interval '30 minutes') OVER w AS session_start
+FROM app_events WHERE user_id = 3 AND ts < '2026-03-09'
+WINDOW w AS (PARTITION BY user_id ORDER BY ts)
+ORDER BY ts;
+
+\echo
+\echo '== Sessions per week of their start; the same count with plain SQL (a row more than 30 minutes'
+\echo '   after the previous one of its user starts a session: lag), which must be equal'
+SELECT w.week, w.sessions, w.bounces, p.sessions AS sessions_plain_sql
+FROM (SELECT date_trunc('week', start)::date AS week, count(*) AS sessions,
+             count(*) FILTER (WHERE events = 1) AS bounces
+      FROM (SELECT user_id, n, min(ts) AS start, count(*) AS events
+            FROM (SELECT user_id, ts, session_number(ts, interval '30 minutes')
+                                        OVER (PARTITION BY user_id ORDER BY ts) AS n
+                  FROM app_events) AS x
+            GROUP BY user_id, n) AS y
+      GROUP BY 1) AS w
+JOIN (SELECT date_trunc('week', ts)::date AS week, count(*) AS sessions
+      FROM (SELECT ts, ts - lag(ts) OVER (PARTITION BY user_id ORDER BY ts) AS gap FROM app_events) AS z
+      WHERE gap IS NULL OR gap > interval '30 minutes'
+      GROUP BY 1) AS p USING (week)
+ORDER BY w.week;

@@ -1,0 +1,89 @@
+// shapley_attribution(path text[], conversions bigint, non_conversions bigint)
+// -> cdp_channel_credit[] (SQL API section 4). The closed form is in
+// src/core/shapley.cpp.
+//
+// State: a core::ShapleyCounts (conversions per channel and channel-set
+// size; it owns malloc'd memory, so it is made by make_in_context). Combine
+// adds counts; serialize writes the core's portable bytes (version byte,
+// kind byte, ...), deserialize validates them (22P02).
+//
+// NULL handling as markov_attribution: a row with a NULL path or count is
+// skipped, a NULL path element -> 22004, no rows -> an empty array.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cdp/core/attribution.h"
+#include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
+#include "cdp/core/error.h"
+#include "cdp/core/shapley.h"
+#include "cdp/pg/attribution.h"
+#include "cdp/pg/rbitmap_datum.h"  // arg_bytes (after the core headers)
+
+namespace {
+
+using namespace cdp::pg;
+using cdp::core::Error;
+using cdp::core::ShapleyCounts;
+namespace sqlstate = cdp::core::sqlstate;
+
+constexpr const char* kFn = "shapley_attribution";
+
+ShapleyCounts* state_arg(FunctionCallInfo fcinfo, int n) {
+  return PG_ARGISNULL(n) ? nullptr : reinterpret_cast<ShapleyCounts*>(PG_GETARG_POINTER(n));
+}
+
+}  // namespace
+
+// (state, path, conversions, non_conversions)
+CDP_FUNCTION(cdp_shapley_trans) {
+  ShapleyCounts* st = state_arg(fcinfo, 0);
+  if (st == nullptr) st = make_in_context<ShapleyCounts>(attribution_agg_context(fcinfo, kFn));
+  if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3)) PG_RETURN_POINTER(st);
+  ShortArrayBuf buf;
+  ArrayType* arr = array_arg(fcinfo, 1, buf);
+  const int n = array_length_1d(arr, kFn, "path");
+  std::vector<std::string_view>& views = channel_scratch();
+  text_array_views(arr, n, views, kFn, "path");
+  st->add_path(views.data(), static_cast<size_t>(n), PG_GETARG_INT64(2), PG_GETARG_INT64(3));
+  PG_RETURN_POINTER(st);
+}
+
+CDP_FUNCTION(cdp_shapley_combine) {
+  MemoryContext cxt = attribution_agg_context(fcinfo, kFn);
+  ShapleyCounts* a = state_arg(fcinfo, 0);
+  const ShapleyCounts* b = state_arg(fcinfo, 1);
+  if (b == nullptr) {
+    if (a == nullptr) PG_RETURN_NULL();
+    PG_RETURN_POINTER(a);
+  }
+  if (a == nullptr) a = make_in_context<ShapleyCounts>(cxt);
+  a->merge(*b);
+  PG_RETURN_POINTER(a);
+}
+
+CDP_FUNCTION(cdp_shapley_serialize) {
+  attribution_agg_context(fcinfo, kFn);
+  const ShapleyCounts* st = state_arg(fcinfo, 0);
+  const size_t size = st->serialized_size();
+  if (size > MaxAllocSize - VARHDRSZ)
+    throw Error(sqlstate::kProgramLimitExceeded, std::string(kFn) + ": state too large");
+  auto* v = static_cast<struct varlena*>(alloc(VARHDRSZ + size));
+  st->serialize_to(reinterpret_cast<uint8_t*>(VARDATA(v)));
+  SET_VARSIZE(v, VARHDRSZ + size);
+  PG_RETURN_BYTEA_P(v);
+}
+
+CDP_FUNCTION(cdp_shapley_deserialize) {
+  attribution_agg_context(fcinfo, kFn);
+  const std::string_view bytes = arg_bytes(fcinfo, 0);
+  ShapleyCounts s = ShapleyCounts::deserialize(bytes.data(), bytes.size());
+  PG_RETURN_POINTER(make_in_context<ShapleyCounts>(CurrentMemoryContext, std::move(s)));
+}
+
+CDP_FUNCTION(cdp_shapley_final) {
+  const ShapleyCounts* st = state_arg(fcinfo, 0);
+  if (st == nullptr) return channel_credit_array(fcinfo, {}, kFn);
+  return channel_credit_array(fcinfo, cdp::core::shapley_attribution(*st), kFn);
+}
