@@ -258,3 +258,55 @@ JOIN (SELECT date_trunc('week', ts)::date AS week, count(*) AS sessions
       WHERE gap IS NULL OR gap > interval '30 minutes'
       GROUP BY 1) AS p USING (week)
 ORDER BY w.week;
+
+-- ---------------------------------------------------------------------------
+-- Marketing attribution (1.3): which channels get the credit for purchases?
+-- Touches: 1 to 4 marketing touches per user of the event log above, in the
+-- days before the user's first visit, channel from a hash; conversions: the
+-- purchases. Deterministic.
+CREATE TABLE touches AS
+SELECT e.user_id,
+       e.first_visit - (k * 37 + (hashint4(e.user_id * 7 + k) & 1023)) * interval '1 minute' AS ts,
+       (ARRAY['paid_search', 'social', 'email', 'display', 'direct'])
+         [1 + ((hashint4(e.user_id * 31 + k) & 65535) % 5)] AS channel
+FROM (SELECT user_id, min(ts) AS first_visit FROM events WHERE event = 'visit' GROUP BY user_id) e,
+     generate_series(0, 3) k
+WHERE k <= (hashint4(e.user_id) & 3);
+CREATE TABLE purchases AS
+SELECT user_id, ts, 50 + (hashint4(user_id) & 127) AS revenue FROM events WHERE event = 'purchase';
+
+CREATE TABLE journeys AS
+SELECT u.user_id, j.*
+FROM (SELECT user_id,
+             attribution_paths(ts, channel, is_conversion, value, interval '30 days', 10, true) AS paths
+      FROM (SELECT user_id, ts, channel, false AS is_conversion, NULL::float8 AS value FROM touches
+            UNION ALL
+            SELECT user_id, ts, NULL, true, revenue::float8 FROM purchases) AS s
+      GROUP BY user_id) AS u,
+     unnest(u.paths) AS j;
+
+\echo
+\echo '== Journeys: converting and not, from touches within 30 days before each purchase'
+SELECT count(*) FILTER (WHERE conversions > 0) AS converting, count(*) FILTER (WHERE non_conversions > 0) AS not_converting,
+       round(avg(cardinality(path)), 2) AS avg_touches
+FROM journeys;
+
+\echo
+\echo '== Revenue credited per channel: rule-based models (attribution) and exact Markov removal effects'
+SELECT r.channel, r.last_touch, r.linear, r.position_based, round(m.conversions::numeric, 2) AS markov_value,
+       round(m.removal_effect::numeric, 4) AS markov_removal_effect
+FROM (SELECT channel,
+             round(sum(credit) FILTER (WHERE model = 'last_touch')::numeric, 2) AS last_touch,
+             round(sum(credit) FILTER (WHERE model = 'linear')::numeric, 2) AS linear,
+             round(sum(credit) FILTER (WHERE model = 'position_based')::numeric, 2) AS position_based
+      FROM journeys,
+           unnest(ARRAY['last_touch', 'linear', 'position_based']) AS model,
+           unnest(path, attribution(model, path, touch_ts, conversion_ts, value)) AS a(channel, credit)
+      WHERE conversions > 0 AND cardinality(path) > 0
+      GROUP BY channel) r
+JOIN (SELECT (c).* FROM (SELECT unnest(markov_attribution(path, conversions, non_conversions, coalesce(value, 0))) AS c
+                         FROM journeys) x) m USING (channel)
+ORDER BY r.linear DESC;
+\echo '   ... every model shares out the same revenue (sum over channels; purchases with no touch are not credited):'
+SELECT round(sum(value)::numeric, 2) AS revenue_of_journeys_with_touches
+FROM journeys WHERE conversions > 0 AND cardinality(path) > 0;
