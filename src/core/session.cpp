@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "cdp/core/byte_codec.h"
 #include "cdp/core/error.h"
 
 namespace cdp::core {
@@ -20,60 +21,15 @@ int64_t saturate(__int128 v) {
   return static_cast<int64_t>(v);
 }
 
-// --- bounds-checked byte codec (little-endian fixed ints, LEB128 varints) ---
+using byte_codec::put_u64;
+using byte_codec::put_varint;
+using Reader = byte_codec::Reader;
 
-void put_u64(std::string& out, uint64_t v) {
-  char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
-  out.append(b, 8);
-}
-
-void put_varint(std::string& out, uint64_t v) {
-  char b[10];
-  int n = 0;
-  while (v >= 0x80) {
-    b[n++] = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  b[n++] = static_cast<char>(v);
-  out.append(b, n);
-}
+constexpr const char* kSummaryState = "session_summary";
 
 [[noreturn]] void malformed(const std::string& detail) {
-  throw Error(sqlstate::kInvalidTextRepresentation, "invalid session_summary state",
-              detail);
+  byte_codec::malformed(kSummaryState, detail);
 }
-
-struct Reader {
-  const uint8_t* p;
-  const uint8_t* end;
-
-  size_t left() const { return static_cast<size_t>(end - p); }
-  uint8_t u8() {
-    if (p == end) malformed("truncated state");
-    return *p++;
-  }
-  uint64_t u64() {
-    if (left() < 8) malformed("truncated state");
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= uint64_t{p[i]} << (8 * i);
-    p += 8;
-    return v;
-  }
-  uint64_t varint() {
-    uint64_t v = 0;
-    for (int i = 0; i < 10; ++i) {
-      const uint8_t b = u8();
-      if (i == 9 && b > 1) malformed("varint overflows 64 bits");
-      v |= uint64_t{b & 0x7Fu} << (7 * i);
-      if (!(b & 0x80)) {
-        if (b == 0 && i > 0) malformed("non-canonical varint");
-        return v;
-      }
-    }
-    malformed("varint longer than 10 bytes");
-  }
-};
 
 }  // namespace
 
@@ -245,7 +201,7 @@ void SessionSummaryState::serialize(std::string& out) {
 
 SessionSummaryState SessionSummaryState::deserialize(const uint8_t* p, size_t n) {
   if (n == 0 || p == nullptr) malformed("empty state");
-  Reader r{p, p + n};
+  Reader r{p, p + n, kSummaryState};
   const uint8_t version = r.u8();
   if (version != kVersion)
     throw Error(sqlstate::kInvalidTextRepresentation, "invalid session_summary state",

@@ -1,8 +1,9 @@
-// Helpers shared by the retention and session glue; see cdp/pg/agg_util.h.
+// Helpers shared by the aggregate glue; see cdp/pg/agg_util.h.
 #include <climits>
 #include <cstdint>
 #include <string>
 
+#include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
 #include "cdp/core/error.h"
 #include "cdp/pg/agg_util.h"
 
@@ -84,11 +85,8 @@ int64_t LocalClock::slow(int64_t t) {
 
 // ------------------------------------------------------------ arrays
 
-namespace {
-
-ArrayType* new_array(int n, Oid elemtype, int elemsize) {
-  if (n == 0) return call([elemtype] { return construct_empty_array(elemtype); });
-  const size_t nbytes = ARR_OVERHEAD_NONULLS(1) + static_cast<size_t>(n) * elemsize;
+ArrayType* new_fixed_array(int n, Oid elemtype, size_t elem_size) {
+  const size_t nbytes = ARR_OVERHEAD_NONULLS(1) + static_cast<size_t>(n) * elem_size;
   if (nbytes > MaxAllocSize)
     throw Error(sqlstate::kProgramLimitExceeded, "array size exceeds the maximum allowed");
   auto* a = static_cast<ArrayType*>(alloc(nbytes));
@@ -99,6 +97,14 @@ ArrayType* new_array(int n, Oid elemtype, int elemsize) {
   ARR_DIMS(a)[0] = n;
   ARR_LBOUND(a)[0] = 1;
   return a;
+}
+
+namespace {
+
+// n = 0: the empty (zero-dimensional) array.
+ArrayType* new_array(int n, Oid elemtype, size_t elem_size) {
+  if (n == 0) return call([elemtype] { return construct_empty_array(elemtype); });
+  return new_fixed_array(n, elemtype, elem_size);
 }
 
 }  // namespace

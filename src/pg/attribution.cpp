@@ -16,6 +16,7 @@
 #include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
 #include "cdp/core/error.h"
 #include "cdp/pg/event_state.h"  // interval_us
+#include "cdp/pg/agg_util.h"     // new_fixed_array, agg_context
 #include "cdp/pg/attribution.h"
 #include "cdp/pg/rbitmap_datum.h"  // arg_bytes
 
@@ -99,26 +100,6 @@ const int64_t* int64_array_elements(ArrayType* a, int n, const char* fn, const c
   return reinterpret_cast<const int64_t*>(ARR_DATA_PTR(a));
 }
 
-namespace {
-
-// A new one-dimensional array of n fixed-size elements of `elem_size`
-// bytes (contents uninitialized).
-ArrayType* new_fixed_array(int n, Oid elemtype, size_t elem_size) {
-  const size_t size = ARR_OVERHEAD_NONULLS(1) + static_cast<size_t>(n) * elem_size;
-  if (size > MaxAllocSize)
-    throw Error(sqlstate::kProgramLimitExceeded, "array size exceeds the maximum allowed");
-  auto* a = static_cast<ArrayType*>(alloc(size));
-  SET_VARSIZE(a, size);
-  a->ndim = 1;
-  a->dataoffset = 0;
-  a->elemtype = elemtype;
-  ARR_DIMS(a)[0] = n;
-  ARR_LBOUND(a)[0] = 1;
-  return a;
-}
-
-}  // namespace
-
 ArrayType* new_float8_array(int n, double** data) {
   ArrayType* a = new_fixed_array(n, FLOAT8OID, sizeof(double));
   *data = reinterpret_cast<double*>(ARR_DATA_PTR(a));
@@ -196,15 +177,25 @@ Datum channel_credit_array(FunctionCallInfo fcinfo,
 }
 
 MemoryContext attribution_agg_context(FunctionCallInfo fcinfo, const char* fn) {
-  MemoryContext cxt = nullptr;
-  if (!AggCheckCallContext(fcinfo, &cxt))
-    throw Error(sqlstate::kInternalError, std::string(fn) + " called in non-aggregate context");
-  return cxt;
+  return agg_context(fcinfo, fn);
 }
 
 std::vector<std::string_view>& channel_scratch() {
   static std::vector<std::string_view> v;
   return v;
+}
+
+struct varlena* new_state_bytea(size_t size, const char* fn) {
+  if (size > MaxAllocSize - VARHDRSZ)
+    throw Error(sqlstate::kProgramLimitExceeded, std::string(fn) + ": state too large");
+  auto* v = static_cast<struct varlena*>(alloc(VARHDRSZ + size));
+  SET_VARSIZE(v, VARHDRSZ + size);
+  return v;
+}
+
+std::string_view serialized_state_arg(FunctionCallInfo fcinfo, const char* fn) {
+  attribution_agg_context(fcinfo, fn);
+  return arg_bytes(fcinfo, 0);
 }
 
 }  // namespace cdp::pg

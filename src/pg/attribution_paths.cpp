@@ -261,10 +261,7 @@ CDP_FUNCTION(cdp_attribution_paths_serialize) {
   const PathsState* st = state_arg(fcinfo, 0);
   const size_t nt = st->touches.size(), nc = st->convs.size(), nb = st->text.size();
   const size_t size = 2 + 8 + 4 + 3 * 8 + nt * 12 + nc * 16 + nb;
-  if (size > MaxAllocSize - VARHDRSZ)
-    throw Error(sqlstate::kProgramLimitExceeded, std::string(kFn) + ": state too large");
-  auto* v = static_cast<struct varlena*>(alloc(VARHDRSZ + size));
-  SET_VARSIZE(v, VARHDRSZ + size);
+  struct varlena* v = new_state_bytea(size, kFn);
   char* p = VARDATA(v);
   auto put = [&p](const void* src, size_t n) {
     if (n) std::memcpy(p, src, n);

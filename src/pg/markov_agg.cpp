@@ -20,11 +20,9 @@
 #include <vector>
 
 #include "cdp/core/attribution.h"
-#include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
 #include "cdp/core/error.h"
 #include "cdp/core/markov.h"
 #include "cdp/pg/attribution.h"
-#include "cdp/pg/rbitmap_datum.h"  // arg_bytes (after the core headers)
 
 namespace {
 
@@ -85,38 +83,13 @@ CDP_FUNCTION(cdp_markov_order_trans) { return markov_trans(fcinfo, true, false);
 CDP_FUNCTION(cdp_markov_order_value_trans) { return markov_trans(fcinfo, true, true); }
 
 CDP_FUNCTION(cdp_markov_combine) {
-  MemoryContext cxt = attribution_agg_context(fcinfo, kFn);
-  MarkovCounts* a = state_arg(fcinfo, 0);
-  const MarkovCounts* b = state_arg(fcinfo, 1);
-  if (b == nullptr) {
-    if (a == nullptr) PG_RETURN_NULL();
-    PG_RETURN_POINTER(a);
-  }
-  // b may live in a shorter-lived context (deserialize): merge into a state
-  // of our own.
-  if (a == nullptr) a = make_in_context<MarkovCounts>(cxt, b->order());
-  a->merge(*b);
-  PG_RETURN_POINTER(a);
+  return combine_counts<MarkovCounts>(fcinfo, kFn, [](MemoryContext cxt, const MarkovCounts& b) {
+    return make_in_context<MarkovCounts>(cxt, b.order());
+  });
 }
 
-CDP_FUNCTION(cdp_markov_serialize) {
-  attribution_agg_context(fcinfo, kFn);
-  const MarkovCounts* st = state_arg(fcinfo, 0);
-  const size_t size = st->serialized_size();
-  if (size > MaxAllocSize - VARHDRSZ)
-    throw Error(sqlstate::kProgramLimitExceeded, std::string(kFn) + ": state too large");
-  auto* v = static_cast<struct varlena*>(alloc(VARHDRSZ + size));
-  st->serialize_to(reinterpret_cast<uint8_t*>(VARDATA(v)));
-  SET_VARSIZE(v, VARHDRSZ + size);
-  PG_RETURN_BYTEA_P(v);
-}
-
-CDP_FUNCTION(cdp_markov_deserialize) {
-  attribution_agg_context(fcinfo, kFn);
-  const std::string_view bytes = arg_bytes(fcinfo, 0);
-  MarkovCounts m = MarkovCounts::deserialize(bytes.data(), bytes.size());
-  PG_RETURN_POINTER(make_in_context<MarkovCounts>(CurrentMemoryContext, std::move(m)));
-}
+CDP_FUNCTION(cdp_markov_serialize) { return serialize_counts<MarkovCounts>(fcinfo, kFn); }
+CDP_FUNCTION(cdp_markov_deserialize) { return deserialize_counts<MarkovCounts>(fcinfo, kFn); }
 
 CDP_FUNCTION(cdp_markov_final) { return markov_final(fcinfo, false); }
 CDP_FUNCTION(cdp_markov_value_final) { return markov_final(fcinfo, true); }

@@ -148,6 +148,27 @@ void spill(PeriodsState* st, MemoryContext cxt) {
   st->n = 0;
 }
 
+// For combine_spilling / serialize_spilling / deserialize_spilling.
+struct PeriodsOps {
+  using State = PeriodsState;
+  using Core = core::RetentionPeriodsState;
+  static PeriodsState* make(MemoryContext cxt, const core::RetentionPeriodsParams& p) {
+    return new_periods_state(cxt, p);
+  }
+  static void feed(const PeriodsState& st, Core& out) { ::feed(st, out); }
+  static void spill(PeriodsState* st, MemoryContext cxt) { ::spill(st, cxt); }
+  static void check_params(const PeriodsState& a, const PeriodsState& b) {
+    check_same_params(a.params, b.params);
+  }
+  static void append_inline(PeriodsState* a, const PeriodsState& b) {
+    if (b.has_anchor && (!a->has_anchor || b.anchor < a->anchor)) {
+      a->anchor = b.anchor;
+      a->has_anchor = true;
+    }
+    for (int i = 0; i < b.n; ++i) a->values[a->n++] = b.values[i];
+  }
+};
+
 void periods_add(FunctionCallInfo fcinfo, PeriodsState* st, bool anchor, int64_t ts,
                  bool active) {
   if (st->big != nullptr) {
@@ -409,61 +430,15 @@ CDP_FUNCTION(cdp_retention_periods_final) {
 }
 
 CDP_FUNCTION(cdp_retention_periods_combine) {
-  PeriodsState* a = periods_arg(fcinfo, 0);
-  PeriodsState* b = periods_arg(fcinfo, 1);
-  if (b == nullptr) {
-    if (a == nullptr) PG_RETURN_NULL();
-    PG_RETURN_POINTER(a);
-  }
-  MemoryContext cxt = agg_context(fcinfo, "retention_periods combine");
-  if (a == nullptr) {
-    // A state deserialized into this context is ours: adopt it.
-    if (b->adoptable && b->big != nullptr && b->big->cxt == cxt) {
-      b->adoptable = false;
-      PG_RETURN_POINTER(b);
-    }
-    a = new_periods_state(cxt, b->params);
-  }
-  check_same_params(a->params, b->params);
-  if (a->big == nullptr && b->big == nullptr && a->n + b->n <= PeriodsState::kInline) {
-    if (b->has_anchor && (!a->has_anchor || b->anchor < a->anchor)) {
-      a->anchor = b->anchor;
-      a->has_anchor = true;
-    }
-    for (int i = 0; i < b->n; ++i) a->values[a->n++] = b->values[i];
-    PG_RETURN_POINTER(a);
-  }
-  if (a->big == nullptr) spill(a, cxt);
-  if (b->big != nullptr)
-    a->big->value.combine(b->big->value);
-  else
-    feed(*b, a->big->value);
-  PG_RETURN_POINTER(a);
+  return combine_spilling<PeriodsOps>(fcinfo, "retention_periods combine");
 }
 
 CDP_FUNCTION(cdp_retention_periods_serialize) {
-  agg_context(fcinfo, "retention_periods serialize");
-  PeriodsState* st = periods_arg(fcinfo, 0);
-  std::string out;
-  if (st->big != nullptr) {
-    st->big->value.serialize(out);
-  } else {
-    core::RetentionPeriodsState tmp(st->params);
-    feed(*st, tmp);
-    tmp.serialize(out);
-  }
-  PG_RETURN_DATUM(varlena_datum(out));
+  return serialize_spilling<PeriodsOps>(fcinfo, "retention_periods serialize");
 }
 
 CDP_FUNCTION(cdp_retention_periods_deserialize) {
-  MemoryContext cxt = agg_context(fcinfo, "retention_periods deserialize");
-  const std::string_view b = arg_bytes(fcinfo, 0);
-  core::RetentionPeriodsState v = core::RetentionPeriodsState::deserialize(
-      reinterpret_cast<const uint8_t*>(b.data()), b.size());
-  PeriodsState* st = new_periods_state(cxt, v.params());
-  st->big = make_state<core::RetentionPeriodsState>(cxt, std::move(v));
-  st->adoptable = true;
-  PG_RETURN_POINTER(st);
+  return deserialize_spilling<PeriodsOps>(fcinfo, "retention_periods deserialize");
 }
 
 // --------------------------------------------------------- retention_counts

@@ -240,6 +240,26 @@ void spill(SummaryState* st, MemoryContext cxt) {
   st->sorted = true;
 }
 
+// For combine_spilling / serialize_spilling / deserialize_spilling.
+struct SummaryOps {
+  using State = SummaryState;
+  using Core = core::SessionSummaryState;
+  static SummaryState* make(MemoryContext cxt, const core::SessionParams& p) {
+    return new_summary_state(cxt, p);
+  }
+  static void feed(const SummaryState& st, Core& out) { ::feed(st, out); }
+  static void spill(SummaryState* st, MemoryContext cxt) { ::spill(st, cxt); }
+  static void check_params(const SummaryState& a, const SummaryState& b) {
+    if (a.params != b.params) params_differ(kSummary, "a group");
+  }
+  static void append_inline(SummaryState* a, const SummaryState& b) {
+    for (int i = 0; i < b.n; ++i) {
+      if (a->n > 0 && b.ts[i] < a->ts[a->n - 1]) a->sorted = false;
+      a->ts[a->n++] = b.ts[i];
+    }
+  }
+};
+
 void summary_add(FunctionCallInfo fcinfo, SummaryState* st, int64_t ts) {
   if (st->big != nullptr) {
     st->big->value.add(ts);
@@ -379,58 +399,13 @@ CDP_FUNCTION(cdp_session_summary_final) {
 }
 
 CDP_FUNCTION(cdp_session_summary_combine) {
-  SummaryState* a = summary_arg(fcinfo, 0);
-  SummaryState* b = summary_arg(fcinfo, 1);
-  if (b == nullptr) {
-    if (a == nullptr) PG_RETURN_NULL();
-    PG_RETURN_POINTER(a);
-  }
-  MemoryContext cxt = agg_context(fcinfo, "session_summary combine");
-  if (a == nullptr) {
-    // A state deserialized into this context is ours: adopt it.
-    if (b->adoptable && b->big != nullptr && b->big->cxt == cxt) {
-      b->adoptable = false;
-      PG_RETURN_POINTER(b);
-    }
-    a = new_summary_state(cxt, b->params);
-  }
-  if (a->params != b->params) params_differ(kSummary, "a group");
-  if (a->big == nullptr && b->big == nullptr && a->n + b->n <= SummaryState::kInline) {
-    for (int i = 0; i < b->n; ++i) {
-      if (a->n > 0 && b->ts[i] < a->ts[a->n - 1]) a->sorted = false;
-      a->ts[a->n++] = b->ts[i];
-    }
-    PG_RETURN_POINTER(a);
-  }
-  if (a->big == nullptr) spill(a, cxt);
-  if (b->big != nullptr)
-    a->big->value.combine(b->big->value);
-  else
-    feed(*b, a->big->value);
-  PG_RETURN_POINTER(a);
+  return combine_spilling<SummaryOps>(fcinfo, "session_summary combine");
 }
 
 CDP_FUNCTION(cdp_session_summary_serialize) {
-  agg_context(fcinfo, "session_summary serialize");
-  SummaryState* st = summary_arg(fcinfo, 0);
-  std::string out;
-  if (st->big != nullptr) {
-    st->big->value.serialize(out);
-  } else {
-    core::SessionSummaryState tmp(st->params);
-    feed(*st, tmp);
-    tmp.serialize(out);
-  }
-  PG_RETURN_DATUM(varlena_datum(out));
+  return serialize_spilling<SummaryOps>(fcinfo, "session_summary serialize");
 }
 
 CDP_FUNCTION(cdp_session_summary_deserialize) {
-  MemoryContext cxt = agg_context(fcinfo, "session_summary deserialize");
-  const std::string_view b = arg_bytes(fcinfo, 0);
-  core::SessionSummaryState v = core::SessionSummaryState::deserialize(
-      reinterpret_cast<const uint8_t*>(b.data()), b.size());
-  SummaryState* st = new_summary_state(cxt, v.params());
-  st->big = make_state<core::SessionSummaryState>(cxt, std::move(v));
-  st->adoptable = true;
-  PG_RETURN_POINTER(st);
+  return deserialize_spilling<SummaryOps>(fcinfo, "session_summary deserialize");
 }

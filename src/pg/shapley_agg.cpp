@@ -15,18 +15,14 @@
 #include <vector>
 
 #include "cdp/core/attribution.h"
-#include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
 #include "cdp/core/error.h"
 #include "cdp/core/shapley.h"
 #include "cdp/pg/attribution.h"
-#include "cdp/pg/rbitmap_datum.h"  // arg_bytes (after the core headers)
 
 namespace {
 
 using namespace cdp::pg;
-using cdp::core::Error;
 using cdp::core::ShapleyCounts;
-namespace sqlstate = cdp::core::sqlstate;
 
 constexpr const char* kFn = "shapley_attribution";
 
@@ -51,36 +47,13 @@ CDP_FUNCTION(cdp_shapley_trans) {
 }
 
 CDP_FUNCTION(cdp_shapley_combine) {
-  MemoryContext cxt = attribution_agg_context(fcinfo, kFn);
-  ShapleyCounts* a = state_arg(fcinfo, 0);
-  const ShapleyCounts* b = state_arg(fcinfo, 1);
-  if (b == nullptr) {
-    if (a == nullptr) PG_RETURN_NULL();
-    PG_RETURN_POINTER(a);
-  }
-  if (a == nullptr) a = make_in_context<ShapleyCounts>(cxt);
-  a->merge(*b);
-  PG_RETURN_POINTER(a);
+  return combine_counts<ShapleyCounts>(fcinfo, kFn, [](MemoryContext cxt, const ShapleyCounts&) {
+    return make_in_context<ShapleyCounts>(cxt);
+  });
 }
 
-CDP_FUNCTION(cdp_shapley_serialize) {
-  attribution_agg_context(fcinfo, kFn);
-  const ShapleyCounts* st = state_arg(fcinfo, 0);
-  const size_t size = st->serialized_size();
-  if (size > MaxAllocSize - VARHDRSZ)
-    throw Error(sqlstate::kProgramLimitExceeded, std::string(kFn) + ": state too large");
-  auto* v = static_cast<struct varlena*>(alloc(VARHDRSZ + size));
-  st->serialize_to(reinterpret_cast<uint8_t*>(VARDATA(v)));
-  SET_VARSIZE(v, VARHDRSZ + size);
-  PG_RETURN_BYTEA_P(v);
-}
-
-CDP_FUNCTION(cdp_shapley_deserialize) {
-  attribution_agg_context(fcinfo, kFn);
-  const std::string_view bytes = arg_bytes(fcinfo, 0);
-  ShapleyCounts s = ShapleyCounts::deserialize(bytes.data(), bytes.size());
-  PG_RETURN_POINTER(make_in_context<ShapleyCounts>(CurrentMemoryContext, std::move(s)));
-}
+CDP_FUNCTION(cdp_shapley_serialize) { return serialize_counts<ShapleyCounts>(fcinfo, kFn); }
+CDP_FUNCTION(cdp_shapley_deserialize) { return deserialize_counts<ShapleyCounts>(fcinfo, kFn); }
 
 CDP_FUNCTION(cdp_shapley_final) {
   const ShapleyCounts* st = state_arg(fcinfo, 0);

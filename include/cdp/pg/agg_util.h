@@ -9,15 +9,22 @@
 //    of the session's TimeZone, with a cached range of constant UTC offset
 //    so a row costs two comparisons and an add;
 //  - int4 / int8 array builders and a look at the aggregate call's
-//    arguments (for final functions of empty groups).
+//    arguments (for final functions of empty groups);
+//  - the combine / serialize / deserialize functions of a state that keeps
+//    a group's first rows inline and spills to a core state.
 //
-// Include after the C++ and core headers (it includes bridge.h).
+// Include after the C++ and core headers, cdp/core/bitmap.h included (it
+// includes rbitmap_datum.h and bridge.h).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "cdp/pg/bridge.h"
+#include "cdp/pg/rbitmap_datum.h"
 
 extern "C" {
 #include "catalog/pg_type_d.h"
@@ -52,6 +59,87 @@ InContext<T>* make_state(MemoryContext cxt, Args&&... args) {
 // AGG_CONTEXT_WINDOW.
 MemoryContext agg_context(FunctionCallInfo fcinfo, const char* fn, int* kind = nullptr);
 
+// ------------------------------------------------------------ spilling states
+//
+// retention_periods and session_summary keep a group's first rows inline in
+// one palloc'd chunk (a trivially destructible Ops::State, no reset
+// callback) and move them to a core state (Ops::Core, in State::big, an
+// InContext<Core>*) when the group outgrows the chunk or comes from
+// deserialize. State has the members `params` (Core(params) is an empty
+// core state, Core::params() gives them back), `big`, `n` (inline rows),
+// `adoptable` (made by deserialize in the aggregate context: a combine
+// function may take it as its result) and the constant kInline. Ops has the
+// static functions
+//   State* make(MemoryContext cxt, const Params& p)    an empty state in cxt
+//   void feed(const State& st, Core& out)              st's inline rows -> out
+//   void spill(State* st, MemoryContext cxt)           inline rows -> a new big
+//   void check_params(const State& a, const State& b)  error when they differ
+//   void append_inline(State* a, const State& b)       b's inline rows -> a
+//                                                      (both inline, they fit)
+
+// The combine function (fn names it in errors).
+template <class Ops>
+Datum combine_spilling(FunctionCallInfo fcinfo, const char* fn) {
+  using State = typename Ops::State;
+  State* a = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<State*>(PG_GETARG_POINTER(0));
+  State* b = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<State*>(PG_GETARG_POINTER(1));
+  if (b == nullptr) {
+    if (a == nullptr) PG_RETURN_NULL();
+    PG_RETURN_POINTER(a);
+  }
+  MemoryContext cxt = agg_context(fcinfo, fn);
+  if (a == nullptr) {
+    // A state deserialized into this context is ours: adopt it.
+    if (b->adoptable && b->big != nullptr && b->big->cxt == cxt) {
+      b->adoptable = false;
+      PG_RETURN_POINTER(b);
+    }
+    a = Ops::make(cxt, b->params);
+  }
+  Ops::check_params(*a, *b);
+  if (a->big == nullptr && b->big == nullptr && a->n + b->n <= State::kInline) {
+    Ops::append_inline(a, *b);
+    PG_RETURN_POINTER(a);
+  }
+  if (a->big == nullptr) Ops::spill(a, cxt);
+  if (b->big != nullptr)
+    a->big->value.combine(b->big->value);
+  else
+    Ops::feed(*b, a->big->value);
+  PG_RETURN_POINTER(a);
+}
+
+// The serialize function: the core state's bytes (inline rows go through a
+// core state on the stack, so the format is the core's alone).
+template <class Ops>
+Datum serialize_spilling(FunctionCallInfo fcinfo, const char* fn) {
+  agg_context(fcinfo, fn);
+  const auto* st = reinterpret_cast<const typename Ops::State*>(PG_GETARG_POINTER(0));
+  std::string out;
+  if (st->big != nullptr) {
+    st->big->value.serialize(out);
+  } else {
+    typename Ops::Core tmp(st->params);
+    Ops::feed(*st, tmp);
+    tmp.serialize(out);
+  }
+  PG_RETURN_DATUM(varlena_datum(out));
+}
+
+// The deserialize function: a state in the aggregate context whose big
+// state holds the bytes' core state (adoptable by combine).
+template <class Ops>
+Datum deserialize_spilling(FunctionCallInfo fcinfo, const char* fn) {
+  using Core = typename Ops::Core;
+  MemoryContext cxt = agg_context(fcinfo, fn);
+  const std::string_view b = arg_bytes(fcinfo, 0);
+  Core v = Core::deserialize(reinterpret_cast<const uint8_t*>(b.data()), b.size());
+  typename Ops::State* st = Ops::make(cxt, v.params());
+  st->big = make_state<Core>(cxt, std::move(v));
+  st->adoptable = true;
+  PG_RETURN_POINTER(st);
+}
+
 // ------------------------------------------------------------ time zones
 
 // timestamptz -> wall clock of the session's TimeZone, as timestamptz ->
@@ -76,6 +164,12 @@ class LocalClock {
 };
 
 // ------------------------------------------------------------ arrays
+
+// A one-dimensional array of n (>= 0) elements of `elem_size` bytes each,
+// no NULLs, lower bound 1 (data uninitialized; n = 0 gives dims [0], not the
+// zero-dimensional empty array), palloc'd in the current memory context;
+// larger than MaxAllocSize -> 54000.
+ArrayType* new_fixed_array(int n, Oid elemtype, size_t elem_size);
 
 // A one-dimensional int4[] / int8[] of n elements (uninitialized data; n may
 // be 0: then an empty array), palloc'd in the current memory context.

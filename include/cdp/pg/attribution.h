@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cdp/core/attribution.h"
@@ -74,5 +75,52 @@ MemoryContext attribution_agg_context(FunctionCallInfo fcinfo, const char* fn);
 // Scratch vector of channel views shared by the per-row functions
 // (backends are single threaded; valid until the next call).
 std::vector<std::string_view>& channel_scratch();
+
+// ------------------------------------------------- serialized states
+
+// A bytea of `size` data bytes (header set, data uninitialized) for a
+// serialized aggregate state; too large -> 54000 "<fn>: state too large".
+struct varlena* new_state_bytea(size_t size, const char* fn);
+
+// The bytes of a serialize function's output (argument 0) given to a
+// deserialize function; XX000 when not called as an aggregate.
+std::string_view serialized_state_arg(FunctionCallInfo fcinfo, const char* fn);
+
+// The combine / serialize / deserialize functions of a counts state
+// (core::MarkovCounts, core::ShapleyCounts: made with make_in_context in the
+// aggregate context; merge(), serialized_size(), serialize_to() and a static
+// deserialize(const char*, size_t)). make_empty(cxt, b) makes a new empty
+// state in cxt that b can be merged into.
+template <class Counts, class MakeEmpty>
+Datum combine_counts(FunctionCallInfo fcinfo, const char* fn, MakeEmpty make_empty) {
+  MemoryContext cxt = attribution_agg_context(fcinfo, fn);
+  Counts* a = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<Counts*>(PG_GETARG_POINTER(0));
+  const Counts* b = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<Counts*>(PG_GETARG_POINTER(1));
+  if (b == nullptr) {
+    if (a == nullptr) PG_RETURN_NULL();
+    PG_RETURN_POINTER(a);
+  }
+  // b may live in a shorter-lived context (deserialize): merge into a state
+  // of our own.
+  if (a == nullptr) a = make_empty(cxt, *b);
+  a->merge(*b);
+  PG_RETURN_POINTER(a);
+}
+
+template <class Counts>
+Datum serialize_counts(FunctionCallInfo fcinfo, const char* fn) {
+  attribution_agg_context(fcinfo, fn);
+  const auto* st = reinterpret_cast<const Counts*>(PG_GETARG_POINTER(0));
+  struct varlena* v = new_state_bytea(st->serialized_size(), fn);
+  st->serialize_to(reinterpret_cast<uint8_t*>(VARDATA(v)));
+  PG_RETURN_BYTEA_P(v);
+}
+
+template <class Counts>
+Datum deserialize_counts(FunctionCallInfo fcinfo, const char* fn) {
+  const std::string_view bytes = serialized_state_arg(fcinfo, fn);
+  Counts c = Counts::deserialize(bytes.data(), bytes.size());
+  PG_RETURN_POINTER(make_in_context<Counts>(CurrentMemoryContext, std::move(c)));
+}
 
 }  // namespace cdp::pg
