@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make test`: every C++ unit test, then the whole pg_regress suite; ends with
-# one line "N passed, M failed" over both, and fails if anything failed.
+# `make test`: every C++ unit test, the whole pg_regress suite, the dense id
+# concurrency test and the differential test against ClickHouse; ends with
+# one line "N passed, M failed" over all, and fails if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,12 @@ scripts/unit.sh
 unit_status=$?
 scripts/regress.sh
 regress_status=$?
+# Concurrency of cdp_dense_id / cdp_dense_ids: parallel psql clients on
+# their own throwaway cluster; one test.
+mkdir -p build/concurrency
+test/concurrency/dense_id.sh > build/concurrency/dense_id.log 2>&1
+conc_status=$?
+tail -3 build/concurrency/dense_id.log
 # Differential test against ClickHouse 18.16 on its own throwaway cluster.
 mkdir -p build/differential
 test/differential/run.sh --cluster 2>&1 | tee build/differential/run.log
@@ -37,10 +44,11 @@ reg_total=${reg_total:-0}; reg_failed=${reg_failed:-0}
 [[ $regress_status -ne 0 && $reg_failed -eq 0 ]] && reg_failed=1
 [[ $diff_status -ne 0 && $diff_failed -eq 0 ]] && diff_failed=1
 
-passed=$(( unit_total - ( unit_failed < unit_total ? unit_failed : unit_total ) + reg_total - ( reg_failed < reg_total ? reg_failed : reg_total ) + diff_passed ))
-failed=$(( unit_failed + reg_failed + diff_failed ))
+conc_passed=$(( conc_status == 0 ? 1 : 0 )); conc_failed=$(( conc_status == 0 ? 0 : 1 ))
+passed=$(( unit_total - ( unit_failed < unit_total ? unit_failed : unit_total ) + reg_total - ( reg_failed < reg_total ? reg_failed : reg_total ) + diff_passed + conc_passed ))
+failed=$(( unit_failed + reg_failed + diff_failed + conc_failed ))
 echo
-echo "unit tests (ctest): $unit_total run, $unit_failed failed; pg_regress: $reg_total run, $reg_failed failed; differential vs ClickHouse: $diff_passed passed, $diff_failed failed"
+echo "unit tests (ctest): $unit_total run, $unit_failed failed; pg_regress: $reg_total run, $reg_failed failed; differential vs ClickHouse: $diff_passed passed, $diff_failed failed; dense id concurrency: $conc_passed passed, $conc_failed failed"
 [[ -n $diff_skipped ]] && echo "WARNING: the differential test against ClickHouse was SKIPPED: ${diff_skipped#differential: SKIPPED }"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
