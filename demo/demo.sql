@@ -310,3 +310,47 @@ ORDER BY r.linear DESC;
 \echo '   ... every model shares out the same revenue (sum over channels; purchases with no touch are not credited):'
 SELECT round(sum(value)::numeric, 2) AS revenue_of_journeys_with_touches
 FROM journeys WHERE conversions > 0 AND cardinality(path) > 0;
+
+-- ---------------------------------------------------------------------------
+-- Customer data layer (1.4): one person per identity graph component, dense
+-- ids for bitmaps, a tag store and audience expressions.
+-- Logins: every user of the event log above logged in on their device;
+-- every fifth user's device also saw the next user's login (a household).
+CREATE TABLE logins AS
+SELECT 'device:' || user_id AS device, 'crm:' || user_id AS login
+FROM (SELECT DISTINCT user_id FROM events) u
+UNION ALL
+SELECT 'device:' || user_id, 'crm:' || (user_id + 1)
+FROM (SELECT DISTINCT user_id FROM events) u WHERE user_id % 5 = 0;
+
+CREATE TABLE identity_map AS
+SELECT id, person_id FROM cdp_resolve_identities('SELECT device, login FROM logins');
+
+\echo
+\echo '== Identity resolution: identifiers, persons (connected components), largest household'
+SELECT count(*) AS identifiers, count(DISTINCT person_id) AS persons,
+       max(n) AS largest_person
+FROM identity_map JOIN (SELECT person_id, count(*) AS n FROM identity_map GROUP BY 1) c USING (person_id);
+
+-- Tags from SQL rules over person ids: purchasers, channel of acquisition
+-- (cdp_tag_set returns the tag's size; not printed).
+\o /dev/null
+SELECT cdp_tag_set('purchased', rb_build_agg(m.person_id::int))
+FROM events e JOIN identity_map m ON m.id = 'crm:' || e.user_id WHERE e.event = 'purchase';
+SELECT cdp_tag_set('channel:' || channel, rb_build_agg(m.person_id::int))
+FROM (SELECT DISTINCT user_id, channel FROM events) e JOIN identity_map m ON m.id = 'crm:' || e.user_id
+GROUP BY channel;
+\o
+
+\echo
+\echo '== The tag store (cdp_tags)'
+SELECT tag, rb_cardinality(users) AS persons FROM cdp_tags ORDER BY tag;
+
+\echo
+\echo '== Audience: bought, came from ads or social, but not by e-mail (cdp_audience)'
+SELECT rb_cardinality(cdp_audience('purchased & ("channel:ads" | "channel:social") - "channel:email"')) AS audience;
+
+\echo
+\echo '== One person''s tags, found from any of their identifiers (cdp_user_tags)'
+SELECT m.id, cdp_user_tags(m.person_id::int) AS tags
+FROM identity_map m WHERE m.id IN ('crm:10', 'crm:11', 'device:10') ORDER BY m.id;
