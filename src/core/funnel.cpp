@@ -16,6 +16,7 @@
 //
 // window_funnel_times needs the earliest-starting deepest chain, which the
 // pruning above (it keeps the latest start) would lose: see run_times.
+#include "cdp/core/text_util.h"
 #include "cdp/core/funnel.h"
 
 #include <algorithm>
@@ -28,15 +29,6 @@ namespace cdp::core {
 
 namespace {
 
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
-                        s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 void check_nsteps(int nsteps) {
   if (nsteps > kMaxFunnelSteps)

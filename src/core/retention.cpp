@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cdp/core/byte_codec.h"
+#include "cdp/core/text_util.h"
 #include "cdp/core/error.h"
 
 namespace cdp::core {
@@ -30,15 +31,6 @@ inline int64_t clamp128(__int128 v) {
   return static_cast<int64_t>(v);
 }
 
-inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
-                        s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 using byte_codec::malformed;
 using byte_codec::put_u32;
