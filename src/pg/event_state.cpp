@@ -10,6 +10,7 @@
 #include "cdp/core/bitmap.h"  // via rbitmap_datum.h; core headers come first
 #include "cdp/core/error.h"
 #include "cdp/core/funnel.h"
+#include "cdp/core/session.h"  // interval_span_micros
 #include "cdp/pg/event_state.h"
 #include "cdp/pg/rbitmap_datum.h"
 
@@ -136,7 +137,7 @@ void EventState::merge(EventState& o) {
                 "of a group");
   if (kind == EventKind::kFunnel) {
     if (o.window != window) config_mismatch("window_funnel", "window");
-    if (mode_bits(o.mode) != mode_bits(mode)) config_mismatch("window_funnel", "mode");
+    if (!(o.mode == mode)) config_mismatch("window_funnel", "mode");
   } else if (o.program != program &&
              sequence_program_text(*o.program) != sequence_program_text(*program)) {
     config_mismatch("sequence_match", "pattern");
@@ -172,12 +173,14 @@ EventState* new_event_state(MemoryContext cxt, EventKind kind, int nconds) {
   return new (mem) EventState(cxt, kind, nconds);
 }
 
+namespace {
 // Frees a narrow state made by new_event_state (no callback registered).
 void release_event_state(EventState* st) {
   st->rows.release();  // returns the heap chunk to the context
   st->~EventState();
   pfree(st);
 }
+}  // namespace
 
 MemoryContext event_agg_context(FunctionCallInfo fcinfo, const char* fn) {
   MemoryContext cxt = nullptr;
@@ -230,6 +233,11 @@ const CondArgs& cond_args(FunctionCallInfo fcinfo, CallSite& cs, int first, cons
   cs.cond = c;
   cs.cond_ready = true;
   return cs.cond;
+}
+
+std::vector<int>& condition_scratch() {
+  static std::vector<int> v;  // backends are single threaded
+  return v;
 }
 
 int read_conditions(FunctionCallInfo fcinfo, const CondArgs& ca, const char* fn,
@@ -288,12 +296,7 @@ void append_row(EventState* st, int64_t ts, uint64_t mask, const std::vector<int
 }
 
 int64_t interval_us(const Interval& iv) {
-  const __int128 total = static_cast<__int128>(iv.time) +
-                         static_cast<__int128>(iv.day) * USECS_PER_DAY +
-                         static_cast<__int128>(iv.month) * DAYS_PER_MONTH * USECS_PER_DAY;
-  if (total > INT64_MAX) return INT64_MAX;
-  if (total < INT64_MIN) return INT64_MIN;
-  return static_cast<int64_t>(total);
+  return core::interval_span_micros(iv.month, iv.day, iv.time);
 }
 
 Interval us_interval(uint64_t us) {

@@ -26,19 +26,6 @@ namespace sqlstate = cdp::core::sqlstate;
 
 constexpr const char* kFn = "window_funnel";
 
-// Scratch for the condition indices of a row of a wide funnel (backends are
-// single threaded).
-std::vector<int>& scratch_idx() {
-  static std::vector<int> v;
-  return v;
-}
-
-bool same_mode(const cdp::core::FunnelMode& a, const cdp::core::FunnelMode& b) {
-  return a.strict_once == b.strict_once && a.strict_increase == b.strict_increase &&
-         a.strict_deduplication == b.strict_deduplication &&
-         a.strict_order == b.strict_order && a.allow_reentry == b.allow_reentry;
-}
-
 // Arguments: 0 state, 1 window, [2 mode,] ts, conditions...
 Datum funnel_trans(FunctionCallInfo fcinfo, bool with_mode) {
   const int ts_arg = with_mode ? 3 : 2;
@@ -48,7 +35,7 @@ Datum funnel_trans(FunctionCallInfo fcinfo, bool with_mode) {
   static const cdp::core::FunnelMode kDefault;
   const cdp::core::FunnelMode& mode = with_mode ? mode_arg(fcinfo, cs, 2) : kDefault;
   uint64_t mask = 0;
-  std::vector<int>& idx = scratch_idx();
+  std::vector<int>& idx = condition_scratch();
   const int n = read_conditions(fcinfo, ca, kFn, mask, idx);
 
   EventState* st = event_arg_state(fcinfo, 0);
@@ -66,7 +53,7 @@ Datum funnel_trans(FunctionCallInfo fcinfo, bool with_mode) {
       throw Error(sqlstate::kInvalidParameterValue,
                   "window_funnel: the window must be the same for every row of a group", {},
                   "Pass a constant.");
-    if (!same_mode(mode, st->mode))
+    if (!(mode == st->mode))
       throw Error(sqlstate::kInvalidParameterValue,
                   "window_funnel: the mode must be the same for every row of a group", {},
                   "Pass a constant.");

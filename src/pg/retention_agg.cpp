@@ -51,11 +51,6 @@ namespace sqlstate = cdp::core::sqlstate;
 constexpr const char* kRet = "retention";
 using Conds = core::RetentionConditions;
 
-std::vector<int>& scratch_idx() {
-  static std::vector<int> v;
-  return v;
-}
-
 // A state for n conditions in cxt. Up to 64 conditions it owns no heap
 // memory (no destructor needed: no reset callback per group).
 Conds* new_conds(MemoryContext cxt, int n) {
@@ -344,7 +339,7 @@ CDP_FUNCTION(cdp_retention_trans) {
   CallSite& cs = call_site(fcinfo);
   const CondArgs& ca = cond_args(fcinfo, cs, 1, kRet);
   uint64_t mask = 0;
-  std::vector<int>& idx = scratch_idx();
+  std::vector<int>& idx = condition_scratch();
   const int n = read_conditions(fcinfo, ca, kRet, mask, idx);
   Conds* st = conds_arg(fcinfo, 0);
   if (st == nullptr)

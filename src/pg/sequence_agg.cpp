@@ -40,10 +40,6 @@ namespace sqlstate = cdp::core::sqlstate;
 
 constexpr const char* kFn = "sequence_match/sequence_count";
 
-std::vector<int>& scratch_idx() {
-  static std::vector<int> v;
-  return v;
-}
 
 // Matcher working memory, reused by every group (backends are single
 // threaded): no allocation per user once warm.
@@ -57,7 +53,7 @@ Datum sequence_trans(FunctionCallInfo fcinfo) {
   CallSite& cs = call_site(fcinfo);
   const CondArgs& ca = cond_args(fcinfo, cs, 3, kFn);
   uint64_t mask = 0;
-  std::vector<int>& idx = scratch_idx();
+  std::vector<int>& idx = condition_scratch();
   const int n = read_conditions(fcinfo, ca, kFn, mask, idx);
   const SequenceProgram* prog = program_arg(fcinfo, cs, 1, n);
   EventState* st = event_arg_state(fcinfo, 0);

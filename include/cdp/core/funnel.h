@@ -58,6 +58,12 @@ struct FunnelMode {
   bool strict_deduplication = false;
   bool strict_order = false;
   bool allow_reentry = false;
+
+  bool operator==(const FunnelMode& o) const {
+    return strict_once == o.strict_once && strict_increase == o.strict_increase &&
+           strict_deduplication == o.strict_deduplication && strict_order == o.strict_order &&
+           allow_reentry == o.allow_reentry;
+  }
 };
 
 // Comma-separated flags, spaces around them allowed; "" (or only spaces) is

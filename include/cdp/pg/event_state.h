@@ -182,6 +182,8 @@ const SequenceProgram* program_for(CallSite& cs, std::string_view text, int ncon
 // conditions (1..kMaxFunnelSteps, else 22023 / 54000). NULL = false.
 int read_conditions(FunctionCallInfo fcinfo, const CondArgs& ca, const char* fn,
                     uint64_t& mask, std::vector<int>& idx);
+// Scratch for `idx` above, shared by the aggregates of this backend.
+std::vector<int>& condition_scratch();
 
 // Appends a row read by read_conditions (rows matching nothing only when
 // st->keep_unmatched).
